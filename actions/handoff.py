@@ -1,0 +1,179 @@
+"""Hand-off to clinic staff: why it is raised, how to reach the person, and storing it."""
+
+import asyncio
+import logging
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.disclosures import flagged_codes
+from actions.notifications import dispatch_pending
+from actions.persistence import HandoffStore
+from actions.questionnaire import load_questionnaire
+from actions.screening_decision import answered_items
+from actions.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+REASONS_SLOT = "handoff_reasons"
+WHATSAPP_CHANNELS = frozenset({"whatsapp", "twilio"})
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
+PHONE_PATTERN = re.compile(r"\+?[\d\s\-().]{7,20}")
+MIN_PHONE_DIGITS = 7
+
+# What the person is told when a hand-off starts, by the intent that started it.
+START_RESPONSES = {
+    "post_treatment_concern": ("post_treatment_concern", "utter_handoff_post_treatment_concern"),
+    "book_consultation": ("consultation_request", "utter_handoff_consultation_request"),
+    "request_human": ("human_requested", "utter_handoff_human_requested"),
+}
+
+
+def last_bot_response(tracker: Tracker) -> Optional[str]:
+    """The name of the response the bot sent last, if any."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return (event.get("metadata") or {}).get("utter_action")
+    return None
+
+
+def parse_contact(text: str) -> dict[str, str]:
+    """An e-mail address and/or phone number found in a message."""
+    contact = {}
+    if email := EMAIL_PATTERN.search(text):
+        contact["email"] = email.group(0)
+    for candidate in PHONE_PATTERN.findall(EMAIL_PATTERN.sub(" ", text)):
+        if sum(ch.isdigit() for ch in candidate) >= MIN_PHONE_DIGITS:
+            contact["phone"] = candidate.strip()
+            break
+    return contact
+
+
+def whatsapp_number(tracker: Tracker) -> Optional[str]:
+    """The sender's phone number when the conversation is on WhatsApp."""
+    if tracker.get_latest_input_channel() not in WHATSAPP_CHANNELS:
+        return None
+    return tracker.sender_id.removeprefix("whatsapp:")
+
+
+def reasons_for_request(tracker: Tracker) -> tuple[list[str], str]:
+    """The reason codes for a new hand-off request, and what to tell the person."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if intent == "disclose_contraindication":
+        return flagged_codes(tracker.latest_message), "utter_handoff_disclosure"
+    if intent == "request_human" and last_bot_response(tracker) == "utter_offer_staff":
+        return ["repeated_fallback"], "utter_handoff_repeated_fallback"
+    reason, response = START_RESPONSES.get(intent, START_RESPONSES["request_human"])
+    # "Get me a nurse, I've got a cold sore since the treatment" is urgent AND herpes.
+    return [reason, *flagged_codes(tracker.latest_message)], response
+
+
+class ActionStartHandoff(Action):
+    """Records why staff are needed and explains it; the contact form follows."""
+
+    def name(self) -> Text:
+        return "action_start_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        reasons, response = reasons_for_request(tracker)
+        dispatcher.utter_message(response=response)
+        pending = tracker.get_slot(REASONS_SLOT) or []
+        return [SlotSet(REASONS_SLOT, list(dict.fromkeys([*pending, *reasons])))]
+
+
+class ValidateContactForm(FormValidationAction):
+    """Asks web visitors for a name and a phone number or e-mail; WhatsApp needs neither."""
+
+    def name(self) -> Text:
+        return "validate_contact_form"
+
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Text]:
+        if whatsapp_number(tracker):
+            return []
+        return domain_slots
+
+    def validate_contact_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return {"contact_name": " ".join(str(value).split())[:100] or None}
+
+    def validate_contact_details(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if parse_contact(str(value)):
+            return {"contact_details": str(value).strip()[:200]}
+        dispatcher.utter_message(response="utter_contact_details_invalid")
+        return {"contact_details": None}
+
+
+def _contact_fields(tracker: Tracker) -> dict[str, Optional[str]]:
+    phone = whatsapp_number(tracker)
+    if phone:
+        return {"contact_name": None, "contact_phone": phone, "contact_email": None}
+    details = parse_contact(tracker.get_slot("contact_details") or "")
+    return {
+        "contact_name": tracker.get_slot("contact_name"),
+        "contact_phone": details.get("phone"),
+        "contact_email": details.get("email"),
+    }
+
+
+def _summary(reasons: list[str], tracker: Tracker) -> str:
+    text = (tracker.latest_message.get("text") or "")[:300]
+    return f"Reasons: {', '.join(reasons)}. Last message: {text}"
+
+
+class ActionRaiseHandoff(Action):
+    """Stores the hand-off, queues staff notifications and gives the person a reference."""
+
+    def name(self) -> Text:
+        return "action_raise_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        reasons = tracker.get_slot(REASONS_SLOT) or ["human_requested"]
+        store = HandoffStore()
+        handoff = store.raise_handoff(
+            conversation_id=tracker.sender_id,
+            channel=tracker.get_latest_input_channel() or "unknown",
+            reasons=reasons,
+            answers=answered_items(load_questionnaire(), tracker.slots),
+            summary=_summary(reasons, tracker),
+            **_contact_fields(tracker),
+        )
+        _notify_in_background(store)
+        settings = get_settings()
+        urgent = handoff.priority == "urgent"
+        dispatcher.utter_message(
+            response="utter_handoff_raised_urgent" if urgent else "utter_handoff_raised",
+            handoff_reference=handoff.reference,
+            contact_time=settings.urgent_contact_hours if urgent else settings.clinic_contact_hours,
+        )
+        return [
+            SlotSet("handoff_open", True),
+            SlotSet("handoff_reference", handoff.reference),
+            SlotSet(REASONS_SLOT, []),
+        ]
+
+
+_background_tasks: set[asyncio.Task] = set()
+
+
+def _notify_in_background(store: HandoffStore) -> None:
+    """Send the queued notifications without making the person wait for them."""
+    task = asyncio.get_running_loop().create_task(dispatch_pending(store))
+    _background_tasks.add(task)  # keeps a reference so the task is not garbage-collected
+    task.add_done_callback(_background_tasks.discard)

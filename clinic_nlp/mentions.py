@@ -1,0 +1,191 @@
+"""Find contraindication mentions in a patient's message and say how they are meant.
+
+The pipeline is `spacy.blank("en")` + a sentence splitter + medspaCy's
+TargetMatcher (terms from the vocabulary) + medspaCy's ConText (its default
+rules plus the clinic's). spaCy and medspaCy are imported only when a detector
+is built, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from clinic_nlp.vocabulary import Vocabulary, VocabularyError, load_vocabulary
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Span
+
+
+class Status(StrEnum):
+    """How a mention is meant, as ConText reads it."""
+
+    POSITIVE = "positive"
+    NEGATED = "negated"
+    OTHER_PERSON = "other_person"
+    UNCERTAIN = "uncertain"
+    HYPOTHETICAL = "hypothetical"
+    HISTORICAL = "historical"
+
+
+# Staff check anything that may apply to the patient now: a past condition or
+# a "might be" is not ruled out. Only what is clearly not the patient's
+# (denied, someone else's, a what-if) raises nothing.
+FLAGGING_STATUSES = frozenset({Status.POSITIVE, Status.UNCERTAIN, Status.HISTORICAL})
+
+# When several modifiers reach one mention, the first status here wins:
+# "my sister might be pregnant" is about the sister, whatever else it says.
+_PRECEDENCE = (
+    Status.NEGATED,
+    Status.OTHER_PERSON,
+    Status.HYPOTHETICAL,
+    Status.UNCERTAIN,
+    Status.HISTORICAL,
+)
+
+_CATEGORY_STATUS = {
+    "NEGATED_EXISTENCE": Status.NEGATED,
+    "FAMILY": Status.OTHER_PERSON,  # medspaCy's default family rules
+    "OTHER_PERSON": Status.OTHER_PERSON,
+    "HYPOTHETICAL": Status.HYPOTHETICAL,
+    "POSSIBLE_EXISTENCE": Status.UNCERTAIN,
+    "HISTORICAL": Status.HISTORICAL,
+}
+
+# Label of the vocabulary's `not_contraindications` phrases: they are matched
+# like terms so that, being longer, they win over the term inside them
+# ("UV radiation" over "radiation"), and are then dropped.
+_NOT_A_CONTRAINDICATION = "NOT_A_CONTRAINDICATION"
+
+# NORM rather than LOWER: the same as lower case, but "don't", "dont" and
+# "do not" agree, so a phrase written one way matches the others.
+_MATCH_ATTR = "NORM"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One contraindication mentioned in a text; start/end are character offsets."""
+
+    code: str
+    text: str
+    start: int
+    end: int
+    status: Status
+
+    @property
+    def raises_flag(self) -> bool:
+        """Whether staff should check this mention before treatment."""
+        return self.status in FLAGGING_STATUSES
+
+
+class MentionDetector:
+    """The spaCy/medspaCy pipeline, built once from a vocabulary."""
+
+    def __init__(self, vocabulary: Vocabulary | None = None) -> None:
+        self.vocabulary = vocabulary if vocabulary is not None else load_vocabulary()
+        self._nlp = _build_pipeline(self.vocabulary)
+
+    def detect(self, text: str) -> list[Mention]:
+        """All mentions in `text`, in order, each with its status."""
+        if not text or not text.strip():
+            return []
+        doc = self._nlp(text)
+        return [
+            Mention(
+                code=span.label_,
+                text=span.text,
+                start=span.start_char,
+                end=span.end_char,
+                status=_status(span),
+            )
+            for span in doc.ents
+            if span.label_ != _NOT_A_CONTRAINDICATION
+        ]
+
+
+def flagged_codes(mentions: Iterable[Mention]) -> set[str]:
+    """The codes that staff should check, from a text's mentions."""
+    return {mention.code for mention in mentions if mention.raises_flag}
+
+
+@lru_cache(maxsize=1)
+def get_detector() -> MentionDetector:
+    """The shared detector for the default vocabulary, built on first use."""
+    return MentionDetector()
+
+
+def _status(span: Span) -> Status:
+    statuses = {
+        _CATEGORY_STATUS[modifier.category]
+        for modifier in span._.modifiers
+        if modifier.category in _CATEGORY_STATUS
+    }
+    return next((status for status in _PRECEDENCE if status in statuses), Status.POSITIVE)
+
+
+def _build_pipeline(vocabulary: Vocabulary) -> Language:
+    import medspacy  # noqa: F401 - registers the medspacy_* pipeline factories
+    import spacy
+    from medspacy.context import ConTextRule
+    from medspacy.target_matcher import TargetRule
+    from spacy.pipeline import Sentencizer
+
+    nlp = spacy.blank("en")
+    # spaCy's rule-based sentencizer, not medspaCy's PyRuSH: PyRuSH is tuned to
+    # clinical notes and leaves chat like "no. i have eczema" or "nope! I get
+    # cold sores" as one sentence, so "no" would negate what follows.
+    # Line breaks end sentences too (WhatsApp answers are often one per line).
+    nlp.add_pipe(
+        "sentencizer",
+        config={"punct_chars": [*Sentencizer.default_punct_chars, "\n"]},
+    )
+
+    target_matcher = nlp.add_pipe(
+        "medspacy_target_matcher", config={"phrase_matcher_attr": _MATCH_ATTR}
+    )
+    for entry in vocabulary.codes:
+        target_matcher.add([TargetRule(phrase, entry.code) for phrase in entry.phrases])
+        target_matcher.add(
+            [
+                TargetRule(f"{entry.code} pattern {i}", entry.code, pattern=pattern)
+                for i, pattern in enumerate(entry.patterns)
+            ]
+        )
+    target_matcher.add(
+        [TargetRule(phrase, _NOT_A_CONTRAINDICATION) for phrase in vocabulary.not_contraindications]
+    )
+
+    context = nlp.add_pipe(
+        "medspacy_context",
+        config={
+            "rules": None,
+            "phrase_matcher_attr": _MATCH_ATTR,
+            # A modifier word inside a mention ("my blood doesn't clot") is part
+            # of the mention, not a negation of it or of what follows.
+            "prune_on_target_overlap": True,
+        },
+    )
+    default_rules = ConTextRule.from_json(context.DEFAULT_RULES_FILEPATH)
+    unknown = vocabulary.dropped_default_rules - {rule.literal for rule in default_rules}
+    if unknown:
+        raise VocabularyError(f"drop_default_rules names no medspaCy rule: {sorted(unknown)}")
+    context.add(
+        [rule for rule in default_rules if rule.literal not in vocabulary.dropped_default_rules]
+    )
+    context.add(
+        [
+            ConTextRule(
+                literal=spec.literal,
+                category=spec.category,
+                direction=spec.direction,
+                pattern=spec.pattern,
+                max_scope=spec.max_scope,
+            )
+            for spec in vocabulary.context_rules
+        ]
+    )
+    return nlp

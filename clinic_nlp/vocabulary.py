@@ -1,0 +1,190 @@
+"""The clinic's contraindication vocabulary, read from `content/clinical_terms.yml`.
+
+Plain data only (no spaCy here), so that reading and checking the file is cheap
+and the pipeline code in `mentions.py` is the one place that knows medspaCy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PATH = REPO_ROOT / "content" / "clinical_terms.yml"
+
+# ConText categories a clinic rule may use; CLAUSE_BOUNDARY is for TERMINATE
+# rules, which end the reach of other rules and never qualify a mention.
+MODIFIER_CATEGORIES = frozenset(
+    {
+        "NEGATED_EXISTENCE",
+        "OTHER_PERSON",
+        "FAMILY",
+        "HYPOTHETICAL",
+        "POSSIBLE_EXISTENCE",
+        "HISTORICAL",
+    }
+)
+BOUNDARY_CATEGORY = "CLAUSE_BOUNDARY"
+DIRECTIONS = frozenset({"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE"})
+
+TokenPattern = list[dict[str, Any]]
+
+
+class VocabularyError(ValueError):
+    """The vocabulary file is malformed; the message says where."""
+
+
+class _Yaml12Loader(yaml.SafeLoader):
+    """SafeLoader that reads only true/false as booleans (as YAML 1.2 does).
+
+    PyYAML follows YAML 1.1, where no/yes/on/off are booleans: a staff member
+    adding the phrase `no` or the pattern value `on` would silently get False or
+    True. Words are words here.
+    """
+
+
+_Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+@dataclass(frozen=True)
+class CodeTerms:
+    """How one contraindication code is worded."""
+
+    code: str
+    covers: str
+    sources: tuple[str, ...]
+    phrases: tuple[str, ...]
+    patterns: tuple[TokenPattern, ...]
+
+
+@dataclass(frozen=True)
+class ContextRuleSpec:
+    """One clinic ConText rule, as written in the YAML."""
+
+    literal: str
+    category: str
+    direction: str
+    # A token pattern, or a regular expression over the text (case-insensitive)
+    # for what tokens cannot say, such as "at the end of the message".
+    pattern: TokenPattern | str | None = None
+    max_scope: int | None = None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Everything the mention detector needs from the YAML file."""
+
+    codes: tuple[CodeTerms, ...]
+    # Phrases that contain a term but do not mean its code ("UV radiation").
+    not_contraindications: tuple[str, ...]
+    context_rules: tuple[ContextRuleSpec, ...]
+    dropped_default_rules: frozenset[str]
+
+    @property
+    def code_names(self) -> frozenset[str]:
+        return frozenset(entry.code for entry in self.codes)
+
+
+def load_vocabulary(path: Path | str | None = None) -> Vocabulary:
+    """Read and check the vocabulary file (default: `content/clinical_terms.yml`)."""
+    path = Path(path) if path is not None else DEFAULT_PATH
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.load(handle, Loader=_Yaml12Loader)  # noqa: S506 - a SafeLoader subclass
+    if not isinstance(data, dict) or not isinstance(data.get("codes"), dict):
+        raise VocabularyError(f"{path}: expected a mapping with a 'codes' mapping")
+    context = data.get("context") or {}
+    return Vocabulary(
+        codes=tuple(_code_terms(code, entry) for code, entry in data["codes"].items()),
+        not_contraindications=tuple(
+            _text_list(data.get("not_contraindications"), "not_contraindications")
+        ),
+        context_rules=tuple(
+            _context_rule(i, rule) for i, rule in enumerate(context.get("rules") or [])
+        ),
+        dropped_default_rules=frozenset(
+            _text_list(context.get("drop_default_rules"), "context.drop_default_rules")
+        ),
+    )
+
+
+def _code_terms(code: str, entry: Any) -> CodeTerms:
+    where = f"codes.{code}"
+    if not isinstance(entry, dict):
+        raise VocabularyError(f"{where}: expected a mapping")
+    sources = _text_list(entry.get("source"), f"{where}.source")
+    if not sources:
+        raise VocabularyError(f"{where}: 'source' must name at least one seed file")
+    phrases = _text_list(entry.get("phrases"), f"{where}.phrases")
+    patterns = [
+        _token_pattern(pattern, f"{where}.patterns[{i}]")
+        for i, pattern in enumerate(entry.get("patterns") or [])
+    ]
+    if not phrases and not patterns:
+        raise VocabularyError(f"{where}: needs at least one phrase or pattern")
+    return CodeTerms(
+        code=code,
+        covers=str(entry.get("covers", "")),
+        sources=tuple(sources),
+        phrases=tuple(phrases),
+        patterns=tuple(patterns),
+    )
+
+
+def _context_rule(index: int, rule: Any) -> ContextRuleSpec:
+    where = f"context.rules[{index}]"
+    if not isinstance(rule, dict) or not isinstance(rule.get("literal"), str):
+        raise VocabularyError(f"{where}: expected a mapping with a text 'literal'")
+    where = f"{where} ({rule['literal']!r})"
+    direction = str(rule.get("direction", "")).upper()
+    if direction not in DIRECTIONS:
+        raise VocabularyError(f"{where}: direction must be one of {sorted(DIRECTIONS)}")
+    category = str(rule.get("category", "")).upper()
+    allowed = {BOUNDARY_CATEGORY} if direction == "TERMINATE" else MODIFIER_CATEGORIES
+    if category not in allowed:
+        raise VocabularyError(f"{where}: category must be one of {sorted(allowed)}")
+    max_scope = rule.get("max_scope")
+    if max_scope is not None and (not isinstance(max_scope, int) or max_scope <= 0):
+        raise VocabularyError(f"{where}: max_scope must be a positive whole number")
+    pattern = rule.get("pattern")
+    if pattern is not None and not isinstance(pattern, str):
+        pattern = _token_pattern(pattern, f"{where}.pattern")
+    elif isinstance(pattern, str):
+        _check_regex(pattern, f"{where}.pattern")
+    return ContextRuleSpec(
+        literal=rule["literal"],
+        category=category,
+        direction=direction,
+        pattern=pattern,
+        max_scope=max_scope,
+    )
+
+
+def _text_list(value: Any, where: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise VocabularyError(f"{where}: expected a list of non-empty texts")
+    return value
+
+
+def _token_pattern(value: Any, where: str) -> TokenPattern:
+    if not isinstance(value, list) or not value or not all(isinstance(t, dict) for t in value):
+        raise VocabularyError(f"{where}: a pattern is a list of {{...}} token descriptions")
+    return value
+
+
+def _check_regex(value: str, where: str) -> None:
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise VocabularyError(f"{where}: not a valid regular expression: {error}") from error

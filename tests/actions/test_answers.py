@@ -1,0 +1,98 @@
+"""Typed and tapped answers to the questionnaire are understood, and unclear ones are not guessed."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from actions.answers import NO, UNCLEAR, UNSURE, YES, Mention, parse_options, parse_yes_no
+from actions.questionnaire import load_questionnaire
+
+Q = load_questionnaire()
+PREGNANCY = Q.item_for_slot("pregnancy")
+SKIN = Q.item_for_slot("skin_condition")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Yes", YES),
+        ("yes, 3 months along", YES),
+        ("yep", YES),
+        ("Yeah I am", YES),
+        ("1", YES),
+        ("No", NO),
+        ("nope", NO),
+        ("not that I know of", NO),
+        ("No, never", NO),
+        ("I have never had that", NO),
+        ("2", NO),
+        ("Not sure", UNSURE),
+        ("maybe", UNSURE),
+        ("I don't think so", UNSURE),
+        ("3", UNSURE),
+        ("idk", UNSURE),
+        ("yes no", UNCLEAR),
+        ("banana", UNCLEAR),
+        ("", UNCLEAR),
+        ("7", UNCLEAR),
+    ],
+)
+def test_yes_no_answers(text, expected):
+    assert parse_yes_no(text, Q, PREGNANCY.codes) == expected
+
+
+def test_a_positive_mention_is_a_yes_whatever_the_other_words():
+    mention = Mention(code="pregnancy", raises_flag=True, negated=False)
+    assert parse_yes_no("no, but I'm 8 weeks pregnant", Q, PREGNANCY.codes, [mention]) == YES
+
+
+def test_a_negated_mention_alone_is_a_no():
+    mention = Mention(code="pregnancy", raises_flag=False, negated=True)
+    assert parse_yes_no("I'm definitely not pregnant", Q, PREGNANCY.codes, [mention]) == NO
+
+
+def test_a_mention_of_another_item_does_not_answer_this_one():
+    mention = Mention(code="eczema", raises_flag=True, negated=False, start=7, end=13)
+    assert parse_yes_no("I have eczema", Q, PREGNANCY.codes, [mention]) == UNCLEAR
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Psoriasis", ["psoriasis"]),
+        ("eczema and rosacea", ["eczema", "rosacea"]),
+        ("2", ["eczema"]),
+        ("1 and 3", ["psoriasis", "rosacea"]),
+        ("1,2", ["psoriasis", "eczema"]),
+        ("Another skin condition", ["chronic_skin_disorder"]),
+        ("all of them", ["psoriasis", "eczema", "rosacea", "chronic_skin_disorder"]),
+        ("not sure", UNSURE),
+        ("9", UNCLEAR),
+        ("hmm", UNCLEAR),
+    ],
+)
+def test_which_one_answers(text, expected):
+    assert parse_options(text, SKIN.follow_up, Q) == expected
+
+
+def test_every_button_title_means_its_own_option():
+    for item in Q.items:
+        for title, expected in zip(Q.yes_no_options, (YES, NO, UNSURE)):
+            assert parse_yes_no(title, Q, item.codes) == expected
+
+
+@given(st.text(max_size=200))
+def test_any_text_gets_one_of_the_four_answers(text):
+    assert parse_yes_no(text, Q, PREGNANCY.codes) in {YES, NO, UNSURE, UNCLEAR}
+
+
+@given(st.text(max_size=200))
+def test_any_text_gets_known_options_or_unsure_or_unclear(text):
+    result = parse_options(text, SKIN.follow_up, Q)
+    assert result in (UNSURE, UNCLEAR) or set(result) <= set(SKIN.follow_up.codes)
+
+
+def test_a_clause_about_another_condition_does_not_answer_this_question():
+    text = "No, but I have eczema"
+    eczema = Mention(code="eczema", raises_flag=True, negated=False, start=12, end=18)
+    assert parse_yes_no(text, Q, PREGNANCY.codes, [eczema]) == NO

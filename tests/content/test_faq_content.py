@@ -1,0 +1,73 @@
+"""The FAQ answers: every one is backed by the clinic's documents and never overstates safety."""
+
+import re
+
+import pytest
+
+from tests.content_files import (
+    REPO_ROOT,
+    SEEDS_DIR,
+    domain_responses,
+    faq_responses,
+    load_yaml,
+    nlu_examples,
+)
+
+FAQ = faq_responses()
+TRAINING = {
+    intent: examples
+    for path in (REPO_ROOT / "data" / "nlu").glob("*.yml")
+    for intent, examples in nlu_examples(path).items()
+}
+HELDOUT = nlu_examples(REPO_ROOT / "tests" / "nlu" / "heldout.yml")
+QUESTIONS = load_yaml(REPO_ROOT / "tests" / "data" / "faq_questions.yml")["questions"]
+
+# Wordings the clinic's documents do not support, or that would clear someone for treatment.
+OVERSTATEMENTS = [
+    r"\bnon-invasive\b",
+    r"\bno downtime\b",
+    r"\bcompletely safe\b",
+    r"\b(you are|you're) (suitable|cleared|fine to|ok to|okay to|safe to)\b",
+    r"\bno side effects\b",
+    r"\bpainless\b",
+]
+
+
+@pytest.mark.parametrize("name", sorted(FAQ))
+def test_every_answer_names_existing_clinic_documents(name):
+    sources = FAQ[name].get("metadata", {}).get("sources")
+    assert sources, f"{name} names no source"
+    for source in sources:
+        assert (SEEDS_DIR / source).is_file(), f"{name}: no seed document {source}"
+
+
+@pytest.mark.parametrize("name", sorted(FAQ))
+def test_every_topic_is_trained_and_evaluated(name):
+    intent = name.removeprefix("utter_")
+    assert len(TRAINING.get(intent, [])) >= 10, f"{intent} has too few training examples"
+    assert len(HELDOUT.get(intent, [])) >= 3, f"{intent} has too few held-out examples"
+
+
+def test_held_out_and_test_questions_are_not_training_examples():
+    trained = {e.lower() for examples in TRAINING.values() for e in examples}
+    leaked = [e for examples in HELDOUT.values() for e in examples if e.lower() in trained]
+    leaked += [q["text"] for q in QUESTIONS if q["text"].lower() in trained]
+    assert leaked == []
+
+
+def test_question_table_covers_every_topic():
+    assert len(QUESTIONS) >= 60
+    topics = {q["topic"] for q in QUESTIONS}
+    assert {f"utter_faq/{t}" for t in topics} == set(FAQ)
+
+
+def test_no_response_overstates_safety_or_clears_anyone():
+    texts = [v["text"] for v in FAQ.values()]
+    texts += [v["text"] for variations in domain_responses().values() for v in variations]
+    offending = [
+        (pattern, text)
+        for text in texts
+        for pattern in OVERSTATEMENTS
+        if re.search(pattern, text, re.IGNORECASE)
+    ]
+    assert offending == []
