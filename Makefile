@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 PYTHON := $(BIN)/python
 RASA := $(BIN)/rasa
 MODEL := models/clinic.tar.gz
+WEBCHAT_BUNDLE := webchat/static/vendor/rasa-webchat.js
 TRAINING_FILES := config.yml $(shell find domain data -name '*.yml' 2>/dev/null)
 
 # A clinic's bot must not send usage data anywhere: every Rasa command below
@@ -24,8 +25,11 @@ export ACTION_SERVER_PORT ?= 5055
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_SERVER_PORT)/webhook
 export TRACKER_STORE_URL ?= sqlite:///var/tracker.db
 export RASA_MODEL ?= $(MODEL)
+export WEBCHAT_PORT ?= 8000
+# Where the visitor's browser reaches Rasa's socket.io channel (behind a proxy: its public URL).
+export RASA_PUBLIC_URL ?= http://127.0.0.1:$(RASA_PORT)
 
-.PHONY: help install lock train run shell test validate evaluate lint clean
+.PHONY: help install lock train webchat browser run shell test validate evaluate lint clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -48,11 +52,22 @@ train: $(MODEL)  ## Train the model, only if its data changed
 $(MODEL): $(TRAINING_FILES) | install
 	$(RASA) train --domain domain --data data --config config.yml --out models --fixed-model-name clinic
 
-run: train  ## Start the action server and the Rasa server (Ctrl-C stops both)
+webchat: $(WEBCHAT_BUNDLE)  ## Install the chat widget from webchat/package-lock.json (npm registry only)
+
+$(WEBCHAT_BUNDLE): webchat/package-lock.json
+	cd webchat && npm ci --no-audit --no-fund && mkdir -p static/vendor && cp node_modules/rasa-webchat/LICENSE static/vendor/rasa-webchat.LICENSE && cp node_modules/rasa-webchat/lib/index.js static/vendor/rasa-webchat.js
+
+browser: /usr/bin/chromium  ## Install Debian's Chromium for the browser tests, if missing
+
+/usr/bin/chromium:
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+
+run: train webchat  ## Start the action server and the Rasa server (Ctrl-C stops both)
 	@mkdir -p var
 	@echo "Rasa REST:      http://$(RASA_HOST):$(RASA_PORT)/webhooks/rest/webhook"
 	@echo "Rasa socket.io: http://$(RASA_HOST):$(RASA_PORT)/socket.io"
 	@echo "Action server:  http://127.0.0.1:$(ACTION_SERVER_PORT)/webhook"
+	@echo "Web chat page:  http://$${WEBCHAT_HOST:-127.0.0.1}:$(WEBCHAT_PORT)/"
 	$(BIN)/honcho start -f Procfile
 
 shell: train  ## Chat with the bot in the terminal
@@ -65,7 +80,7 @@ validate: install  ## Check the training data and domain for mistakes
 evaluate: train  ## NLU accuracy on the held-out paraphrases, and the conversation tests
 	$(RASA) test --model $(MODEL) --nlu tests/nlu --stories tests/conversations --out results --fail-on-prediction-errors
 
-test: train  ## Run the whole test suite
+test: train webchat browser  ## Run the whole test suite
 	$(PYTHON) -m pytest
 
 lint: install  ## Lint and format check

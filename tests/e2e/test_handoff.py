@@ -1,0 +1,71 @@
+"""Hand-offs end to end: what the person is told, from the first message to the reference."""
+
+import re
+
+from tests.content_files import faq_answer
+from tests.e2e.conversation import response_text, run_questionnaire
+
+REFERENCE = re.compile(r"\bMN-[A-Z0-9]{6}\b")
+
+
+def give_contact_details(bot, sender) -> str:
+    """Answer the contact questions; returns the final reply's text."""
+    bot.send(sender, "Sam Taylor")
+    (reply,) = bot.send(sender, "07700 900123")
+    return reply["text"]
+
+
+def test_asking_for_a_human_collects_contact_details_and_gives_a_reference(bot, sender):
+    replies = bot.send(sender, "can I speak to a real person please")
+    assert [r["text"] for r in replies] == [
+        response_text("utter_handoff_human_requested"),
+        response_text("utter_ask_contact_form_contact_name"),
+    ]
+    assert bot.send(sender, "Sam Taylor")[0]["text"] == response_text(
+        "utter_ask_contact_form_contact_details", contact_name="Sam Taylor"
+    )
+    (reply,) = bot.send(sender, "07700 900123")
+    assert REFERENCE.search(reply["text"])
+
+
+def test_an_invalid_phone_or_email_is_asked_again(bot, sender):
+    bot.send(sender, "I want to talk to someone")
+    bot.send(sender, "Sam")
+    assert bot.send(sender, "call me maybe")[0]["text"] == response_text("utter_contact_details_invalid")
+
+
+def test_a_volunteered_contraindication_goes_to_staff_at_once(bot, sender):
+    replies = bot.send(sender, "I'm 12 weeks pregnant, can I do this?")
+    assert [r["text"] for r in replies] == [
+        response_text("utter_handoff_disclosure"),
+        response_text("utter_ask_contact_form_contact_name"),
+    ]
+
+
+def test_a_negated_or_someone_elses_condition_is_not_a_flag(bot, sender):
+    replies = bot.send(sender, "my sister is pregnant but I'm not, how long does a session take?")
+    assert response_text("utter_handoff_disclosure") not in [r["text"] for r in replies]
+
+
+def test_a_worrying_symptom_after_treatment_is_urgent(bot, sender):
+    replies = bot.send(sender, "I had microneedling 3 days ago and now there's pus and I have a fever")
+    assert replies[0]["text"] == response_text("utter_handoff_post_treatment_concern")
+    assert "urgent" in give_contact_details(bot, sender)
+
+
+def test_once_staff_have_the_conversation_no_new_screening_but_faqs_still_answered(bot, sender):
+    run_questionnaire(bot, sender, {"keloids": "Yes"})
+    text = give_contact_details(bot, sender)
+    reference = REFERENCE.search(text).group(0)
+    replies = bot.send(sender, "can I have microneedling?")
+    assert [r["text"] for r in replies] == [
+        response_text("utter_handoff_already_open", handoff_reference=reference)
+    ]
+    assert [r["text"] for r in bot.send(sender, "when will I see results?")] == [faq_answer("results")]
+
+
+def test_two_misunderstandings_then_accepting_staff_contact(bot, sender):
+    bot.send(sender, "blorp zzkq wibble fnord")
+    bot.send(sender, "qwxz plonk vrrrm")
+    replies = bot.send(sender, "/request_human")
+    assert replies[0]["text"] == response_text("utter_handoff_repeated_fallback")
