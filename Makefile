@@ -24,10 +24,25 @@ export RASA_PORT ?= 5005
 export ACTION_SERVER_PORT ?= 5055
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_SERVER_PORT)/webhook
 export TRACKER_STORE_URL ?= sqlite:///var/tracker.db
+export DATABASE_URL ?= sqlite:///var/clinic.db
 export RASA_MODEL ?= $(MODEL)
+export WEBCHAT_HOST ?= 127.0.0.1
 export WEBCHAT_PORT ?= 8000
 # Where the visitor's browser reaches Rasa's socket.io channel (behind a proxy: its public URL).
 export RASA_PUBLIC_URL ?= http://127.0.0.1:$(RASA_PORT)
+# WhatsApp channels (credentials.yml). Empty secrets make a channel refuse every request.
+export WHATSAPP_VERIFY_TOKEN ?=
+export WHATSAPP_APP_SECRET ?=
+export WHATSAPP_ACCESS_TOKEN ?=
+export WHATSAPP_PHONE_NUMBER_ID ?=
+export WHATSAPP_GRAPH_API_URL ?= https://graph.facebook.com/v19.0
+export TWILIO_ACCOUNT_SID ?=
+export TWILIO_AUTH_TOKEN ?=
+export TWILIO_WHATSAPP_NUMBER ?=
+# The public URL Twilio signs; empty: the URL of the request as Rasa sees it.
+export TWILIO_WEBHOOK_URL ?=
+# Twilio's REST API; empty: Twilio's own (tests point it at a fake).
+export TWILIO_API_URL ?=
 
 .PHONY: help install lock train webchat browser run shell test validate evaluate lint clean
 
@@ -55,19 +70,20 @@ $(MODEL): $(TRAINING_FILES) | install
 webchat: $(WEBCHAT_BUNDLE)  ## Install the chat widget from webchat/package-lock.json (npm registry only)
 
 $(WEBCHAT_BUNDLE): webchat/package-lock.json
-	cd webchat && npm ci --no-audit --no-fund && mkdir -p static/vendor && cp node_modules/rasa-webchat/LICENSE static/vendor/rasa-webchat.LICENSE && cp node_modules/rasa-webchat/lib/index.js static/vendor/rasa-webchat.js
+	cd webchat && npm ci --no-audit --no-fund
+	mkdir -p $(@D) && cp webchat/node_modules/rasa-webchat/LICENSE $(@D)/rasa-webchat.LICENSE && cp webchat/node_modules/rasa-webchat/lib/index.js $@
 
 browser: /usr/bin/chromium  ## Install Debian's Chromium for the browser tests, if missing
 
 /usr/bin/chromium:
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
 
-run: train webchat  ## Start the action server and the Rasa server (Ctrl-C stops both)
+run: train webchat  ## Start the action server, the Rasa server and the web-chat page (Ctrl-C stops all)
 	@mkdir -p var
 	@echo "Rasa REST:      http://$(RASA_HOST):$(RASA_PORT)/webhooks/rest/webhook"
 	@echo "Rasa socket.io: http://$(RASA_HOST):$(RASA_PORT)/socket.io"
 	@echo "Action server:  http://127.0.0.1:$(ACTION_SERVER_PORT)/webhook"
-	@echo "Web chat page:  http://$${WEBCHAT_HOST:-127.0.0.1}:$(WEBCHAT_PORT)/"
+	@echo "Web chat page:  http://$(WEBCHAT_HOST):$(WEBCHAT_PORT)/"
 	$(BIN)/honcho start -f Procfile
 
 shell: train  ## Chat with the bot in the terminal

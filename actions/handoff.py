@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.disclosures import flagged_codes
-from actions.notifications import dispatch_pending
+from actions.notifications import configured_channels, dispatch_pending
 from actions.persistence import HandoffStore
 from actions.questionnaire import load_questionnaire
 from actions.screening_decision import answered_items
@@ -145,17 +145,19 @@ class ActionRaiseHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         reasons = tracker.get_slot(REASONS_SLOT) or ["human_requested"]
+        settings = get_settings()
         store = HandoffStore()
-        handoff = store.raise_handoff(
+        handoff = await asyncio.to_thread(
+            store.raise_handoff,
             conversation_id=tracker.sender_id,
             channel=tracker.get_latest_input_channel() or "unknown",
             reasons=reasons,
             answers=answered_items(load_questionnaire(), tracker.slots),
             summary=_summary(reasons, tracker),
+            notify_channels=configured_channels(settings),
             **_contact_fields(tracker),
         )
         _notify_in_background(store)
-        settings = get_settings()
         urgent = handoff.priority == "urgent"
         dispatcher.utter_message(
             response="utter_handoff_raised_urgent" if urgent else "utter_handoff_raised",

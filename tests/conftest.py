@@ -8,10 +8,21 @@ from pathlib import Path
 
 import pytest
 
+from tests.channels.fakes import (  # noqa: F401 - session fixtures the bot depends on
+    FakeGraphApi,
+    FakeTwilioApi,
+    fake_graph_api,
+    fake_twilio_api,
+)
+from tests.receivers import MailReceiver, WebhookReceiver, smtp_server, webhook_receiver
 from tests.servers import REPO_ROOT, RunningBot, running_bot
 
-# In-process imports of Rasa in the tests must not send telemetry either.
+STAFF_API_TOKEN = "test-staff-token"
+
+# In-process imports of Rasa in the tests must not send telemetry or download anything.
 os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
 
 @pytest.fixture(scope="session")
@@ -22,9 +33,44 @@ def trained_model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def bot(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBot]:
-    """The bot as `make run` starts it; shared because starting it takes ~40 s."""
-    with running_bot(tmp_path_factory.mktemp("bot")) as running:
+def staff_webhook() -> Iterator[WebhookReceiver]:
+    """Where the bot's hand-off webhook notifications arrive."""
+    with webhook_receiver() as receiver:
+        yield receiver
+
+
+@pytest.fixture(scope="session")
+def staff_mailbox() -> Iterator[MailReceiver]:
+    """Where the bot's hand-off e-mails arrive."""
+    with smtp_server() as receiver:
+        yield receiver
+
+
+@pytest.fixture(scope="session")
+def notification_env(staff_webhook: WebhookReceiver, staff_mailbox: MailReceiver) -> dict[str, str]:
+    return {
+        "HANDOFF_WEBHOOK_URL": staff_webhook.url,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(staff_mailbox.port),
+        "STAFF_NOTIFY_EMAILS": "staff@clinic.test",
+        "STAFF_API_TOKEN": STAFF_API_TOKEN,
+    }
+
+
+@pytest.fixture(scope="session")
+def bot(
+    trained_model: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    notification_env: dict[str, str],
+    fake_graph_api: FakeGraphApi,
+    fake_twilio_api: FakeTwilioApi,
+) -> Iterator[RunningBot]:
+    """The bot as `make run` starts it; shared because starting it takes ~40 s.
+
+    Its WhatsApp channels talk to local fakes of the Graph and Twilio APIs.
+    """
+    env = {**notification_env, **fake_graph_api.env, **fake_twilio_api.env}
+    with running_bot(tmp_path_factory.mktemp("bot"), extra_env=env) as running:
         yield running
 
 

@@ -84,7 +84,9 @@ class RunningBot:
     process: subprocess.Popen
     rasa_url: str
     action_url: str
+    webchat_url: str
     tracker_store_url: str
+    database_url: str
     log_path: Path
 
     def send(self, sender: str, text: str, **metadata: Any) -> list[dict[str, Any]]:
@@ -104,14 +106,19 @@ class RunningBot:
 @contextmanager
 def running_bot(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[RunningBot]:
     """Run `make run` on free loopback ports with its own tracker database."""
-    rasa_port, action_port = free_port(), free_port()
+    rasa_port, action_port, webchat_port = free_port(), free_port(), free_port()
     tracker_store_url = f"sqlite:///{workdir / 'tracker.db'}"
+    database_url = f"sqlite:///{workdir / 'clinic.db'}"
     env = {
         **os.environ,
         "RASA_HOST": "127.0.0.1",
         "RASA_PORT": str(rasa_port),
         "ACTION_SERVER_PORT": str(action_port),
+        "WEBCHAT_HOST": "127.0.0.1",
+        "WEBCHAT_PORT": str(webchat_port),
+        "RASA_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
         "TRACKER_STORE_URL": tracker_store_url,
+        "DATABASE_URL": database_url,
         **(extra_env or {}),
     }
     # Nothing from the developer's shell may switch telemetry on behind the test's back.
@@ -130,12 +137,15 @@ def running_bot(workdir: Path, extra_env: dict[str, str] | None = None) -> Itera
         process=process,
         rasa_url=f"http://127.0.0.1:{rasa_port}",
         action_url=f"http://127.0.0.1:{action_port}",
+        webchat_url=f"http://127.0.0.1:{webchat_port}",
         tracker_store_url=tracker_store_url,
+        database_url=env["DATABASE_URL"],
         log_path=log_path,
     )
     try:
         wait_until_up(f"{bot.action_url}/health", process, STARTUP_TIMEOUT_S)
         wait_until_up(f"{bot.rasa_url}/", process, STARTUP_TIMEOUT_S)
+        wait_until_up(f"{bot.webchat_url}/", process, STARTUP_TIMEOUT_S)
         yield bot
     except Exception:
         print(log_path.read_text(errors="replace")[-5000:])

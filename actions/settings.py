@@ -1,0 +1,95 @@
+"""Configuration from environment variables, with defaults for a single machine.
+
+Nothing is read at import time: `get_settings()` builds a fresh, immutable
+`Settings` from the environment each time it is called, so the action server,
+the staff console and the tests all see the environment they were started with.
+"""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting the hand-off side of the project reads."""
+
+    database_url: str
+    tracker_store_url: str
+    handoff_webhook_url: str | None
+    smtp_host: str | None
+    smtp_port: int
+    smtp_username: str | None
+    smtp_password: str | None
+    smtp_starttls: bool
+    smtp_from: str
+    staff_notify_emails: tuple[str, ...]
+    staff_api_token: str | None
+    staff_console_host: str
+    staff_console_port: int
+    staff_console_public_url: str
+    staff_session_secret: str | None
+    clinic_contact_hours: str
+    urgent_contact_hours: str
+
+    @property
+    def notifier_channels(self) -> tuple[str, ...]:
+        """The staff notification channels that are configured, in sending order."""
+        channels = []
+        if self.handoff_webhook_url:
+            channels.append("webhook")
+        if self.smtp_host and self.staff_notify_emails:
+            channels.append("email")
+        return tuple(channels)
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Staff reach the console over HTTPS (behind a proxy), so cookies may say so."""
+        return self.staff_console_public_url.startswith("https://")
+
+
+def _optional(env: Mapping[str, str], name: str) -> str | None:
+    """A variable's value, with unset and empty treated alike."""
+    return env.get(name, "").strip() or None
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    return env.get(name, "").strip().lower() in TRUE_WORDS
+
+
+def get_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """The settings from `env` (the process environment by default)."""
+    env = os.environ if env is None else env
+    host = env.get("STAFF_CONSOLE_HOST", "127.0.0.1")
+    port = int(env.get("STAFF_CONSOLE_PORT", "8080"))
+    smtp_host = _optional(env, "SMTP_HOST")
+    return Settings(
+        database_url=env.get("DATABASE_URL") or "sqlite:///var/clinic.db",
+        tracker_store_url=env.get("TRACKER_STORE_URL") or "sqlite:///var/tracker.db",
+        handoff_webhook_url=_optional(env, "HANDOFF_WEBHOOK_URL"),
+        smtp_host=smtp_host,
+        smtp_port=int(env.get("SMTP_PORT", "25")),
+        smtp_username=_optional(env, "SMTP_USERNAME"),
+        smtp_password=_optional(env, "SMTP_PASSWORD"),
+        smtp_starttls=_flag(env, "SMTP_STARTTLS"),
+        smtp_from=_optional(env, "SMTP_FROM") or f"clinic-assistant@{smtp_host or 'localhost'}",
+        staff_notify_emails=tuple(
+            address.strip()
+            for address in env.get("STAFF_NOTIFY_EMAILS", "").split(",")
+            if address.strip()
+        ),
+        staff_api_token=_optional(env, "STAFF_API_TOKEN"),
+        staff_console_host=host,
+        staff_console_port=port,
+        # The address staff open, for links in notifications; behind a proxy, its public URL.
+        staff_console_public_url=(
+            _optional(env, "STAFF_CONSOLE_PUBLIC_URL") or f"http://{host}:{port}"
+        ).rstrip("/"),
+        staff_session_secret=_optional(env, "STAFF_SESSION_SECRET"),
+        clinic_contact_hours=env.get("CLINIC_CONTACT_HOURS") or "within one working day",
+        urgent_contact_hours=(
+            env.get("URGENT_CONTACT_HOURS") or "as soon as possible, usually the same day"
+        ),
+    )

@@ -1,0 +1,106 @@
+"""Reading the webhook payloads of Meta's WhatsApp Cloud API: the messages to answer, nothing else.
+
+Shape (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components):
+`{"object": "whatsapp_business_account", "entry": [{"changes": [{"field": "messages",
+"value": {"metadata": {...}, "contacts": [...], "messages": [...] or "statuses": [...]}}]}]}`
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Optional
+
+WHATSAPP_OBJECT = "whatsapp_business_account"
+REPLY_TYPES = ("button_reply", "list_reply")
+
+
+class MalformedPayload(ValueError):
+    """The payload claims to be a WhatsApp event but does not have the documented shape."""
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """One message from a person, reduced to what the bot needs."""
+
+    message_id: str
+    sender: str  # the person's WhatsApp number (wa_id), digits only
+    text: str  # what they typed, or the id (our payload) of the button or list row they chose
+    is_reply: bool  # chosen from our buttons or list, rather than typed
+    phone_number_id: Optional[str]  # the clinic's number that received it
+    profile_name: Optional[str]
+
+
+def incoming_messages(payload: Any) -> list[IncomingMessage]:
+    """The text messages and button/list replies in a webhook payload.
+
+    Status updates, other fields and message types the bot cannot read (images,
+    voice notes, reactions...) give no messages. Raises `MalformedPayload` if the
+    payload does not have the documented shape.
+    """
+    body = _mapping(payload, "payload")
+    if body.get("object") != WHATSAPP_OBJECT:
+        return []
+    messages = []
+    for entry in _list(body.get("entry"), "entry"):
+        for change in _list(_mapping(entry, "entry").get("changes"), "changes"):
+            change = _mapping(change, "change")
+            if change.get("field") == "messages":
+                messages.extend(_messages_in(_mapping(change.get("value"), "value")))
+    return messages
+
+
+def _messages_in(value: dict) -> Iterator[IncomingMessage]:
+    metadata = _mapping(value.get("metadata", {}), "metadata")
+    names = {}
+    for contact in _list(value.get("contacts", []), "contacts"):
+        contact = _mapping(contact, "contact")
+        names[contact.get("wa_id")] = _mapping(contact.get("profile", {}), "profile").get("name")
+    for message in _list(value.get("messages", []), "messages"):
+        message = _mapping(message, "message")
+        content = _content(message)
+        if content is None:
+            continue
+        text, is_reply = content
+        sender = _string(message.get("from"), "from")
+        yield IncomingMessage(
+            message_id=_string(message.get("id"), "id"),
+            sender=sender,
+            text=text,
+            is_reply=is_reply,
+            phone_number_id=metadata.get("phone_number_id"),
+            profile_name=names.get(sender),
+        )
+
+
+def _content(message: dict) -> Optional[tuple[str, bool]]:
+    """(text, is_reply) of a message the bot can read, None for other types."""
+    kind = message.get("type")
+    if kind == "text":
+        return _string(_mapping(message.get("text"), "text").get("body"), "text.body"), False
+    if kind == "interactive":
+        interactive = _mapping(message.get("interactive"), "interactive")
+        reply_type = interactive.get("type")
+        if reply_type not in REPLY_TYPES:
+            return None
+        reply = _mapping(interactive.get(reply_type), reply_type)
+        return _string(reply.get("id"), f"{reply_type}.id"), True
+    if kind == "button":  # a quick-reply button of a template message
+        return _string(_mapping(message.get("button"), "button").get("payload"), "button.payload"), True
+    return None
+
+
+def _mapping(value: Any, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise MalformedPayload(f"{where} is not an object")
+    return value
+
+
+def _list(value: Any, where: str) -> list:
+    if not isinstance(value, list):
+        raise MalformedPayload(f"{where} is not a list")
+    return value
+
+
+def _string(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise MalformedPayload(f"{where} is not a non-empty string")
+    return value

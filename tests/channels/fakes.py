@@ -1,0 +1,176 @@
+"""Local stand-ins for Meta's Graph API and Twilio's REST API, and the session fixtures running them.
+
+Each fake is an aiohttp server on a free loopback port, in a thread of its own
+(so sync and async tests alike can use it), recording every POST it receives.
+The session fixtures are started before the bot, whose channels are pointed at
+them through `env`.
+"""
+
+import asyncio
+import itertools
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Optional, Self
+
+import pytest
+from aiohttp import web
+
+from tests.servers import free_port
+
+# Test-only secrets; the bot under test gets them through its environment.
+WHATSAPP_VERIFY_TOKEN = "test-verify-token"
+WHATSAPP_APP_SECRET = "test-app-secret"
+WHATSAPP_ACCESS_TOKEN = "test-access-token"
+WHATSAPP_PHONE_NUMBER_ID = "100200300400500"
+TWILIO_ACCOUNT_SID = "AC" + "0" * 32
+TWILIO_AUTH_TOKEN = "test-twilio-auth-token"
+TWILIO_WHATSAPP_NUMBER = "whatsapp:+14155238886"
+WAIT_TIMEOUT_S = 60
+
+
+@dataclass(frozen=True)
+class Received:
+    """One request a fake received."""
+
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]  # the JSON body, or the form fields
+
+
+class FakeApi:
+    """Records the POSTs it receives; answers with `reply`, or with `fail_status` when set."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.fail_status: Optional[int] = None
+        self._received: list[Received] = []
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._loop = asyncio.new_event_loop()
+        self._started = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def reply(self, request: Received, number: int) -> tuple[int, dict[str, Any]]:
+        """The answer to a recorded request; `number` counts requests from 1."""
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        if not self._started.wait(10):
+            raise RuntimeError(f"{type(self).__name__} did not start")
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+    def _serve(self) -> None:
+        app = web.Application()
+        app.router.add_post("/{path:.*}", self._handle)
+        runner = web.AppRunner(app, access_log=None)
+        self._loop.run_until_complete(runner.setup())
+        self._loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", self.port).start())
+        self._started.set()
+        self._loop.run_forever()
+        self._loop.run_until_complete(runner.cleanup())
+        self._loop.close()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.content_type == "application/json":
+            body = await request.json()
+        else:
+            body = dict(await request.post())
+        received = Received(request.path, dict(request.headers), body)
+        with self._lock:
+            self._received.append(received)
+        if self.fail_status:
+            return web.json_response({"error": {"code": 131000, "message": "failed"}}, status=self.fail_status)
+        status, answer = self.reply(received, next(self._ids))
+        return web.json_response(answer, status=status)
+
+    @property
+    def received(self) -> list[Received]:
+        with self._lock:
+            return list(self._received)
+
+    def wait_for(
+        self, condition: Callable[[list[Received]], bool], timeout_s: float = WAIT_TIMEOUT_S
+    ) -> list[Received]:
+        """Wait until `condition(received so far)` holds; returns what was received."""
+        deadline = time.monotonic() + timeout_s
+        while not condition(received := self.received):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{type(self).__name__}: condition not met; received {received}")
+            time.sleep(0.05)
+        return received
+
+
+class FakeGraphApi(FakeApi):
+    """Meta's Graph API `POST /{phone_number_id}/messages`."""
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            "WHATSAPP_VERIFY_TOKEN": WHATSAPP_VERIFY_TOKEN,
+            "WHATSAPP_APP_SECRET": WHATSAPP_APP_SECRET,
+            "WHATSAPP_ACCESS_TOKEN": WHATSAPP_ACCESS_TOKEN,
+            "WHATSAPP_PHONE_NUMBER_ID": WHATSAPP_PHONE_NUMBER_ID,
+            "WHATSAPP_GRAPH_API_URL": self.url,
+        }
+
+    def reply(self, request: Received, number: int) -> tuple[int, dict[str, Any]]:
+        if request.headers.get("Authorization") != f"Bearer {WHATSAPP_ACCESS_TOKEN}":
+            return 401, {"error": {"code": 190, "message": "Invalid OAuth access token"}}
+        to = request.body.get("to")
+        return 200, {
+            "messaging_product": "whatsapp",
+            "contacts": [{"input": to, "wa_id": to}],
+            "messages": [{"id": f"wamid.fake{number}"}],
+        }
+
+    def sent_to(self, recipient: str) -> list[dict[str, Any]]:
+        """The message bodies sent to `recipient`, in order."""
+        return [r.body for r in self.received if r.body.get("to") == recipient]
+
+
+class FakeTwilioApi(FakeApi):
+    """Twilio's REST API `POST /2010-04-01/Accounts/{sid}/Messages.json`."""
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            "TWILIO_ACCOUNT_SID": TWILIO_ACCOUNT_SID,
+            "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
+            "TWILIO_WHATSAPP_NUMBER": TWILIO_WHATSAPP_NUMBER,
+            "TWILIO_API_URL": self.url,
+        }
+
+    def reply(self, request: Received, number: int) -> tuple[int, dict[str, Any]]:
+        body = request.body
+        return 201, {
+            "sid": f"SM{number:032d}",
+            "account_sid": TWILIO_ACCOUNT_SID,
+            "to": body.get("To"),
+            "from": body.get("From"),
+            "body": body.get("Body"),
+            "status": "queued",
+        }
+
+    def sent_to(self, recipient: str) -> list[str]:
+        """The message texts sent to `recipient`, in order."""
+        return [r.body["Body"] for r in self.received if r.body.get("To") == recipient]
+
+
+@pytest.fixture(scope="session")
+def fake_graph_api() -> Iterator[FakeGraphApi]:
+    with FakeGraphApi() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def fake_twilio_api() -> Iterator[FakeTwilioApi]:
+    with FakeTwilioApi() as fake:
+        yield fake

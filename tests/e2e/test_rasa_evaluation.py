@@ -1,0 +1,44 @@
+"""Rasa's own evaluation: NLU on held-out paraphrases and the conversation tests.
+
+Runs `rasa test` once (as `make evaluate` does) and checks its reports.
+"""
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.servers import REPO_ROOT
+
+MIN_INTENT_ACCURACY = 0.95
+MIN_FAQ_TOPIC_ACCURACY = 0.95
+
+
+@pytest.fixture(scope="module")
+def results(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("rasa-test")
+    command = [
+        str(REPO_ROOT / ".venv" / "bin" / "rasa"), "test", "--model", str(trained_model),
+        "--nlu", "tests/nlu/heldout.yml", "--stories", "tests/conversations", "--out", str(out),
+    ]
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(REPO_ROOT)}
+    subprocess.run(command, cwd=REPO_ROOT, env=env, check=True, capture_output=True)
+    return out
+
+
+def test_intent_accuracy_on_held_out_paraphrases(results):
+    report = json.loads((results / "intent_report.json").read_text())
+    assert report["accuracy"] >= MIN_INTENT_ACCURACY
+
+
+def test_faq_topic_accuracy_on_held_out_paraphrases(results):
+    report = json.loads((results / "response_selection_report.json").read_text())
+    assert report["accuracy"] >= MIN_FAQ_TOPIC_ACCURACY
+
+
+def test_every_conversation_test_passes(results):
+    failed = yaml.safe_load((results / "failed_test_stories.yml").read_text()) or {}
+    assert [story["story"] for story in failed.get("stories", [])] == []
