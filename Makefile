@@ -28,6 +28,8 @@ export DATABASE_URL ?= sqlite:///var/clinic.db
 export RASA_MODEL ?= $(MODEL)
 export WEBCHAT_HOST ?= 127.0.0.1
 export WEBCHAT_PORT ?= 8000
+export STAFF_CONSOLE_HOST ?= 127.0.0.1
+export STAFF_CONSOLE_PORT ?= 8080
 # Where the visitor's browser reaches Rasa's socket.io channel (behind a proxy: its public URL).
 export RASA_PUBLIC_URL ?= http://127.0.0.1:$(RASA_PORT)
 # WhatsApp channels (credentials.yml). Empty secrets make a channel refuse every request.
@@ -84,6 +86,8 @@ run: train webchat  ## Start the action server, the Rasa server and the web-chat
 	@echo "Rasa socket.io: http://$(RASA_HOST):$(RASA_PORT)/socket.io"
 	@echo "Action server:  http://127.0.0.1:$(ACTION_SERVER_PORT)/webhook"
 	@echo "Web chat page:  http://$(WEBCHAT_HOST):$(WEBCHAT_PORT)/"
+	@echo "Staff console:  http://$(STAFF_CONSOLE_HOST):$(STAFF_CONSOLE_PORT)/"
+	$(PYTHON) -m actions.persistence
 	$(BIN)/honcho start -f Procfile
 
 shell: train  ## Chat with the bot in the terminal

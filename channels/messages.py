@@ -42,6 +42,23 @@ def _cut_position(text: str, limit: int) -> int:
     return limit
 
 
+def split_ending(text: str, limit: int) -> tuple[str, str]:
+    """`text` as (beginning, ending), the ending at most `limit` characters.
+
+    The ending is the last paragraph, else the last line or sentence, that fits
+    (usually the question a message ends with); else the last part `split_text` gives.
+    """
+    text = text.strip()
+    if len(text) <= limit:
+        return "", text
+    for pattern in _BREAKS[:-1]:
+        starts = [match.end() for match in pattern.finditer(text)]
+        if starts and len(text) - starts[-1] <= limit:
+            return text[: starts[-1]].rstrip(), text[starts[-1] :]
+    ending = split_text(text, limit)[-1]
+    return text[: len(text) - len(ending)].rstrip(), ending
+
+
 def truncate(text: str, limit: int) -> str:
     """`text` cut to `limit` characters, with an ellipsis if anything was cut."""
     if len(text) <= limit:

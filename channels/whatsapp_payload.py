@@ -53,7 +53,8 @@ def _messages_in(value: dict) -> Iterator[IncomingMessage]:
     names = {}
     for contact in _list(value.get("contacts", []), "contacts"):
         contact = _mapping(contact, "contact")
-        names[contact.get("wa_id")] = _mapping(contact.get("profile", {}), "profile").get("name")
+        name = _mapping(contact.get("profile", {}), "profile").get("name")
+        names[_string(contact.get("wa_id"), "wa_id")] = name if isinstance(name, str) else None
     for message in _list(value.get("messages", []), "messages"):
         message = _mapping(message, "message")
         content = _content(message)
@@ -66,7 +67,7 @@ def _messages_in(value: dict) -> Iterator[IncomingMessage]:
             sender=sender,
             text=text,
             is_reply=is_reply,
-            phone_number_id=metadata.get("phone_number_id"),
+            phone_number_id=_optional_string(metadata.get("phone_number_id")),
             profile_name=names.get(sender),
         )
 
@@ -98,6 +99,10 @@ def _list(value: Any, where: str) -> list:
     if not isinstance(value, list):
         raise MalformedPayload(f"{where} is not a list")
     return value
+
+
+def _optional_string(value: Any) -> Optional[str]:
+    return value if isinstance(value, str) else None
 
 
 def _string(value: Any, where: str) -> str:

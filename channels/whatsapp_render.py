@@ -10,6 +10,7 @@ from channels.messages import (
     Button,
     button_payload,
     button_title,
+    split_ending,
     split_text,
     truncate,
     with_numbered_options,
@@ -48,7 +49,7 @@ def button_messages(to: str, text: str, buttons: list[Button], list_button: str)
     """Text with options: reply buttons (up to 3), a list (up to 10) or else numbered text.
 
     An interactive body holds only 1,024 characters, so a longer text goes first as
-    text and its last paragraphs or sentences (usually the question) carry the options.
+    text and its last paragraph or sentence (usually the question) carries the options.
     """
     if len(buttons) <= MAX_REPLY_BUTTONS:
         action = _reply_buttons(buttons)
@@ -56,12 +57,9 @@ def button_messages(to: str, text: str, buttons: list[Button], list_button: str)
         action = _list(buttons, list_button)
     else:
         action = None
-    parts = split_text(text, BODY_LIMIT)
-    if action is None or not parts:
+    before, body = split_ending(text, BODY_LIMIT)
+    if action is None or not body:
         return text_messages(to, with_numbered_options(text, buttons))
-    body = parts[-1]
-    full_text = text.strip()
-    before = full_text[: len(full_text) - len(body)]
     return [*text_messages(to, before), _message(to, "interactive", {**action, "body": {"text": body}})]
 
 

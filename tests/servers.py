@@ -85,6 +85,7 @@ class RunningBot:
     rasa_url: str
     action_url: str
     webchat_url: str
+    console_url: str
     tracker_store_url: str
     database_url: str
     log_path: Path
@@ -106,7 +107,7 @@ class RunningBot:
 @contextmanager
 def running_bot(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[RunningBot]:
     """Run `make run` on free loopback ports with its own tracker database."""
-    rasa_port, action_port, webchat_port = free_port(), free_port(), free_port()
+    rasa_port, action_port, webchat_port, console_port = (free_port() for _ in range(4))
     tracker_store_url = f"sqlite:///{workdir / 'tracker.db'}"
     database_url = f"sqlite:///{workdir / 'clinic.db'}"
     env = {
@@ -119,6 +120,7 @@ def running_bot(workdir: Path, extra_env: dict[str, str] | None = None) -> Itera
         "RASA_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
         "TRACKER_STORE_URL": tracker_store_url,
         "DATABASE_URL": database_url,
+        "STAFF_CONSOLE_PORT": str(console_port),
         **(extra_env or {}),
     }
     # Nothing from the developer's shell may switch telemetry on behind the test's back.
@@ -138,6 +140,7 @@ def running_bot(workdir: Path, extra_env: dict[str, str] | None = None) -> Itera
         rasa_url=f"http://127.0.0.1:{rasa_port}",
         action_url=f"http://127.0.0.1:{action_port}",
         webchat_url=f"http://127.0.0.1:{webchat_port}",
+        console_url=f"http://127.0.0.1:{console_port}",
         tracker_store_url=tracker_store_url,
         database_url=env["DATABASE_URL"],
         log_path=log_path,
@@ -146,9 +149,21 @@ def running_bot(workdir: Path, extra_env: dict[str, str] | None = None) -> Itera
         wait_until_up(f"{bot.action_url}/health", process, STARTUP_TIMEOUT_S)
         wait_until_up(f"{bot.rasa_url}/", process, STARTUP_TIMEOUT_S)
         wait_until_up(f"{bot.webchat_url}/", process, STARTUP_TIMEOUT_S)
+        wait_until_up(f"{bot.console_url}/login", process, STARTUP_TIMEOUT_S)
         yield bot
     except Exception:
         print(log_path.read_text(errors="replace")[-5000:])
         raise
     finally:
         stop_group(process)
+
+
+def eventually(check, timeout_s: float = 20.0, interval_s: float = 0.2):
+    """Poll `check()` until it returns something truthy; fail after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            assert result, f"still false after {timeout_s} s"
+            return result
+        time.sleep(interval_s)

@@ -53,8 +53,6 @@ class Settings:
         """Only this site and Rasa: the widget's stylesheet @imports a web font that
         this keeps from loading, so the page works offline and tells no one it was opened.
         """
-        parts = urlsplit(self.rasa_public_url)
-        websocket_scheme = "wss" if parts.scheme == "https" else "ws"
         return "; ".join(
             [
                 "default-src 'none'",
@@ -64,7 +62,8 @@ class Settings:
                 "img-src 'self' data:",
                 # The carousel styles bundled in the widget embed their icon font as data.
                 "font-src data:",
-                f"connect-src {self.socket_url} {websocket_scheme}://{parts.netloc}",
+                # HTTP long-polling only: the channel offers no WebSockets (socketio_channel.py).
+                f"connect-src {self.socket_url}",
                 "base-uri 'none'",
                 "form-action 'none'",
                 "frame-ancestors 'none'",

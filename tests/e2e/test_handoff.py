@@ -4,6 +4,7 @@ import re
 
 from tests.content_files import faq_answer
 from tests.e2e.conversation import response_text, run_questionnaire
+from tests.servers import eventually
 
 REFERENCE = re.compile(r"\bMN-[A-Z0-9]{6}\b")
 
@@ -69,3 +70,14 @@ def test_two_misunderstandings_then_accepting_staff_contact(bot, sender):
     bot.send(sender, "qwxz plonk vrrrm")
     replies = bot.send(sender, "/request_human")
     assert replies[0]["text"] == response_text("utter_handoff_repeated_fallback")
+
+
+def test_staff_are_notified_by_webhook_and_email(bot, sender, staff_webhook, staff_mailbox):
+    bot.send(sender, "I had microneedling yesterday and my face is swollen and oozing pus")
+    reference = REFERENCE.search(give_contact_details(bot, sender)).group(0)
+    hook = eventually(lambda: [p for p in staff_webhook.received if p["reference"] == reference])
+    assert hook[0]["priority"] == "urgent"
+    assert "post_treatment_concern" in hook[0]["reasons"]
+    mail = eventually(lambda: [m for m in staff_mailbox.messages if reference in m["Subject"]])
+    assert mail[0]["Subject"].startswith("URGENT")
+    assert "pus" not in mail[0].get_payload()  # health details stay behind the console login

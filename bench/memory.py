@@ -1,0 +1,51 @@
+"""Peak memory of the servers a bot runs, from Linux's /proc.
+
+The kernel keeps each process's peak resident set size (VmHWM), so reading it
+once, after the load and before the servers stop, gives the peak over the
+whole run without sampling. A server may be several processes (Sanic workers),
+so a server's figure is the sum of its processes' peaks: an upper bound, as
+pages that forked workers share are counted once per worker.
+"""
+
+from enum import Enum
+from pathlib import Path
+
+from tests.servers import group_pids, process_cmdline
+
+
+class Server(Enum):
+    """The command line that tells a bot's servers apart."""
+
+    RASA = "rasa run"
+    ACTIONS = "rasa run actions"
+
+    def runs(self, cmdline: str) -> bool:
+        # The Rasa server's command line is a prefix of the action server's.
+        is_actions = Server.ACTIONS.value in cmdline
+        return self.value in cmdline and (self is Server.ACTIONS) == is_actions
+
+
+def _peak_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _is_python(cmdline: str) -> bool:
+    # honcho starts each Procfile line through `sh -c "... rasa run ..."`: that
+    # shell's command line names the server too, but it is not the server.
+    return Path(cmdline.split(" ", 1)[0]).name.startswith("python")
+
+
+def peak_memory_mb(session_id: int, server: Server) -> float | None:
+    """Peak RSS in MB of `server`'s processes in a session; None if it runs none."""
+    peaks = []
+    for pid in group_pids(session_id):
+        try:
+            cmdline = process_cmdline(pid)
+            if _is_python(cmdline) and server.runs(cmdline):
+                peaks.append(_peak_kib(pid))
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # exited while we looked
+    return sum(peaks) / 1024 if peaks else None

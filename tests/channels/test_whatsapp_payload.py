@@ -1,0 +1,142 @@
+"""Reading Meta's webhook payloads (channels/whatsapp_payload.py)."""
+
+import copy
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from channels.whatsapp_payload import IncomingMessage, MalformedPayload, incoming_messages
+from tests.channels.fakes import WHATSAPP_PHONE_NUMBER_ID
+from tests.channels.webhooks import (
+    PROFILE_NAME,
+    message_payload,
+    reply_payload,
+    status_payload,
+    text_payload,
+)
+
+SENDER = "447700900123"
+
+
+def test_a_text_message():
+    payload = text_payload(SENDER, "how long does a session take?", message_id="wamid.1")
+    assert incoming_messages(payload) == [
+        IncomingMessage(
+            message_id="wamid.1",
+            sender=SENDER,
+            text="how long does a session take?",
+            is_reply=False,
+            phone_number_id=WHATSAPP_PHONE_NUMBER_ID,
+            profile_name=PROFILE_NAME,
+        )
+    ]
+
+
+@pytest.mark.parametrize("kind", ["button_reply", "list_reply"])
+def test_a_reply_gives_the_id_we_sent_as_payload(kind):
+    (message,) = incoming_messages(reply_payload(SENDER, "/request_human", kind))
+    assert (message.text, message.is_reply) == ("/request_human", True)
+
+
+def test_a_template_quick_reply_gives_its_payload():
+    button = {"type": "button", "button": {"payload": "Yes", "text": "Yes please"}}
+    (message,) = incoming_messages(message_payload(SENDER, button))
+    assert (message.text, message.is_reply) == ("Yes", True)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        status_payload(SENDER),
+        message_payload(SENDER, {"type": "image", "image": {"id": "media-1"}}),
+        message_payload(SENDER, {"type": "interactive", "interactive": {"type": "nfm_reply"}}),
+        {"object": "page", "entry": []},  # another Meta product
+        {"object": "whatsapp_business_account", "entry": []},
+        {
+            "object": "whatsapp_business_account",
+            "entry": [{"changes": [{"field": "account_update", "value": {}}]}],
+        },
+    ],
+    ids=["status", "image", "other-interactive", "other-object", "no-entries", "other-field"],
+)
+def test_events_without_a_readable_message_give_none(payload):
+    assert incoming_messages(payload) == []
+
+
+def test_a_missing_contact_name_is_no_problem():
+    payload = text_payload(SENDER, "hi")
+    del payload["entry"][0]["changes"][0]["value"]["contacts"]
+    (message,) = incoming_messages(payload)
+    assert message.profile_name is None
+
+
+def _broken(path: list, value=None, delete: bool = False) -> dict:
+    payload = copy.deepcopy(text_payload(SENDER, "hi"))
+    target = payload
+    for key in path[:-1]:
+        target = target[key]
+    if delete:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return payload
+
+
+MESSAGE = ["entry", 0, "changes", 0, "value", "messages", 0]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        [],
+        "text",
+        None,
+        {"object": "whatsapp_business_account"},
+        _broken(["entry"], {"changes": []}),
+        _broken(["entry", 0], "entry"),
+        _broken(["entry", 0, "changes"], None),
+        _broken(["entry", 0, "changes", 0, "value"], []),
+        _broken(["entry", 0, "changes", 0, "value", "messages"], {"id": "x"}),
+        _broken(["entry", 0, "changes", 0, "value", "contacts"], "Sam"),
+        _broken(MESSAGE, "hello"),
+        _broken([*MESSAGE, "from"], delete=True),
+        _broken([*MESSAGE, "from"], 447700900123),
+        _broken([*MESSAGE, "id"], ""),
+        _broken([*MESSAGE, "text"], "hello"),
+        _broken([*MESSAGE, "text", "body"], None),
+    ],
+)
+def test_a_payload_of_the_wrong_shape_is_malformed(payload):
+    with pytest.raises(MalformedPayload):
+        incoming_messages(payload)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=20,
+)
+
+
+@given(value=json_values)
+def test_any_json_gives_messages_or_malformed_never_another_error(value):
+    try:
+        incoming_messages(value)
+    except MalformedPayload:
+        pass
+
+
+VALUE = ["entry", 0, "changes", 0, "value"]
+
+
+@given(
+    value=json_values,
+    path=st.sampled_from([VALUE, [*VALUE, "metadata"], [*VALUE, "contacts", 0], MESSAGE, [*MESSAGE, "text"]]),
+)
+def test_any_json_in_a_well_formed_payload_never_raises_another_error(value, path):
+    payload = _broken(path, value)
+    try:
+        incoming_messages(payload)
+    except MalformedPayload:
+        pass
