@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.disclosures import flagged_codes
-from actions.notifications import configured_channels, dispatch_pending
+from actions.notifications import dispatch_pending
 from actions.persistence import HandoffStore
 from actions.questionnaire import load_questionnaire
 from actions.screening_decision import answered_items
@@ -154,7 +154,7 @@ class ActionRaiseHandoff(Action):
             reasons=reasons,
             answers=answered_items(load_questionnaire(), tracker.slots),
             summary=_summary(reasons, tracker),
-            notify_channels=configured_channels(settings),
+            notify_channels=settings.notifier_channels,
             **_contact_fields(tracker),
         )
         _notify_in_background(store)

@@ -27,16 +27,6 @@ RETRY_DELAYS = (timedelta(seconds=30), timedelta(seconds=120))  # then give up
 SEND_TIMEOUT_S = 10
 
 
-def configured_channels(settings: Settings) -> tuple[str, ...]:
-    """The notifiers that have what they need in the configuration."""
-    channels = []
-    if settings.handoff_webhook_url:
-        channels.append(WEBHOOK)
-    if settings.smtp_host and settings.staff_notify_emails:
-        channels.append(EMAIL)
-    return tuple(channels)
-
-
 def console_link(settings: Settings, handoff: HandoffView) -> str:
     return f"{settings.staff_console_public_url}/handoffs/{handoff.id}"
 

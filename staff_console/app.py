@@ -92,6 +92,7 @@ def _add_pages(app: Sanic) -> None:
         redirect.cookies[SESSION_COOKIE]["httponly"] = True
         redirect.cookies[SESSION_COOKIE]["samesite"] = "Strict"
         redirect.cookies[SESSION_COOKIE]["path"] = "/"
+        redirect.cookies[SESSION_COOKIE]["secure"] = app.ctx.settings.secure_cookies
         return redirect
 
     @app.post("/logout")

@@ -16,7 +16,7 @@ FAILED_LOGIN_WINDOW_S = 60
 class Signer:
     """Signs and checks values with HMAC-SHA256 under the console's secret."""
 
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str | None) -> None:
         # Without a configured secret, sessions last only as long as the process.
         self._key = (secret or secrets.token_hex(32)).encode()
 

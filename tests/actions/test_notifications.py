@@ -6,7 +6,7 @@ import pytest
 
 from actions.notifications import dispatch_pending
 from actions.persistence import HandoffStore, migrate, utcnow
-from actions.settings import settings_from_env
+from actions.settings import get_settings
 from tests.receivers import smtp_server, webhook_receiver
 
 
@@ -24,7 +24,7 @@ def receivers():
 
 
 def settings_for(hook, mail):
-    return settings_from_env({
+    return get_settings({
         "HANDOFF_WEBHOOK_URL": hook.url,
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(mail.port),
