@@ -51,9 +51,7 @@ def _kinds_found(text: str, phrases_by_kind: dict[str, tuple[str, ...]]) -> set[
     return {
         kind
         for start, end, kind in found
-        if not any(
-            s <= start and end <= e and (e - s) > (end - start) for s, e, _ in found
-        )
+        if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in found)
     }
 
 
@@ -116,9 +114,7 @@ def parse_options(
         return _unique(follow_up.options[n - 1].code for n in numbers)
     if cleaned in ALL_OPTIONS_WORDS:
         return list(follow_up.codes)
-    chosen = [
-        option.code for option in follow_up.options if _phrase_spans(cleaned, option.labels)
-    ]
+    chosen = [option.code for option in follow_up.options if _phrase_spans(cleaned, option.labels)]
     chosen += [m.code for m in mentions if m.raises_flag and m.code in follow_up.codes]
     if chosen:
         return _unique(chosen)

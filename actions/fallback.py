@@ -1,6 +1,6 @@
 """Low-confidence fallback: ask to rephrase first, offer staff on the second miss in a row."""
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
@@ -10,7 +10,7 @@ FALLBACK_INTENT = "nlu_fallback"
 MISSES_BEFORE_STAFF_OFFER = 2
 
 
-def consecutive_fallbacks(events: List[Dict[Text, Any]]) -> int:
+def consecutive_fallbacks(events: List[Dict[str, Any]]) -> int:
     """Count the user messages not understood since the last one that was."""
     misses = 0
     for event in reversed(events):
@@ -25,11 +25,11 @@ def consecutive_fallbacks(events: List[Dict[Text, Any]]) -> int:
 class ActionHandleFallback(Action):
     """Asks to rephrase with suggestions; after two misses in a row offers staff."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handle_fallback"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         if consecutive_fallbacks(tracker.events) >= MISSES_BEFORE_STAFF_OFFER:
             dispatcher.utter_message(response="utter_offer_staff")

@@ -3,7 +3,7 @@
 import asyncio
 import logging
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -33,7 +33,7 @@ START_RESPONSES = {
 }
 
 
-def last_bot_response(tracker: Tracker) -> Optional[str]:
+def last_bot_response(tracker: Tracker) -> str | None:
     """The name of the response the bot sent last, if any."""
     for event in reversed(tracker.events):
         if event.get("event") == "bot":
@@ -53,7 +53,7 @@ def parse_contact(text: str) -> dict[str, str]:
     return contact
 
 
-def whatsapp_number(tracker: Tracker) -> Optional[str]:
+def whatsapp_number(tracker: Tracker) -> str | None:
     """The sender's phone number when the conversation is on WhatsApp."""
     if tracker.get_latest_input_channel() not in WHATSAPP_CHANNELS:
         return None
@@ -75,11 +75,11 @@ def reasons_for_request(tracker: Tracker) -> tuple[list[str], str]:
 class ActionStartHandoff(Action):
     """Records why staff are needed and explains it; the contact form follows."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_start_handoff"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         reasons, response = reasons_for_request(tracker)
         dispatcher.utter_message(response=response)
@@ -90,35 +90,35 @@ class ActionStartHandoff(Action):
 class ValidateContactForm(FormValidationAction):
     """Asks web visitors for a name and a phone number or e-mail; WhatsApp needs neither."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_contact_form"
 
     async def required_slots(
         self,
-        domain_slots: List[Text],
+        domain_slots: List[str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> List[Text]:
+    ) -> List[str]:
         if whatsapp_number(tracker):
             return []
         return domain_slots
 
     def validate_contact_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> Dict[str, Any]:
         return {"contact_name": " ".join(str(value).split())[:100] or None}
 
     def validate_contact_details(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> Dict[str, Any]:
         if parse_contact(str(value)):
             return {"contact_details": str(value).strip()[:200]}
         dispatcher.utter_message(response="utter_contact_details_invalid")
         return {"contact_details": None}
 
 
-def _contact_fields(tracker: Tracker) -> dict[str, Optional[str]]:
+def _contact_fields(tracker: Tracker) -> dict[str, str | None]:
     phone = whatsapp_number(tracker)
     if phone:
         return {"contact_name": None, "contact_phone": phone, "contact_email": None}
@@ -138,11 +138,11 @@ def _summary(reasons: list[str], tracker: Tracker) -> str:
 class ActionRaiseHandoff(Action):
     """Stores the hand-off, queues staff notifications and gives the person a reference."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_raise_handoff"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         reasons = tracker.get_slot(REASONS_SLOT) or ["human_requested"]
         settings = get_settings()

@@ -1,152 +1,217 @@
-"""Tell staff about a new hand-off: an HTTP webhook (Slack/Teams style) and e-mail.
+"""Tell clinic staff about hand-offs: a chat webhook (Slack/Teams style) and e-mail.
 
-Notifications are an outbox in the database (see persistence.py): the hand-off
-and its pending notifications are stored first, then sent. A notifier that is
-down is retried with back-off and finally marked failed and logged; the
-hand-off itself is never lost. The staff console retries due notifications in
-the background, so retries do not depend on the conversation going on.
+Notifications go through an outbox (see persistence.py): a hand-off and its
+pending notifications are stored together first, and only then sent, so a
+notifier that is down never loses a hand-off. `dispatch_pending` sends what is
+due, retries failures with exponential back-off and finally marks them failed
+(logged at ERROR). The action server calls it right after raising a hand-off;
+the staff console's `NotificationWorker` calls it every few seconds, so retries
+happen even when the conversation has moved on.
+
+Messages carry the reference, the reason codes and a console link, never the
+patient's answers or contact details: those stay behind the console's login.
 """
 
 import asyncio
 import logging
 import smtplib
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Any, Optional
+from typing import Any, Protocol
 
 import aiohttp
 
-from actions.persistence import HandoffStore, HandoffView, PendingNotification, utcnow
+from actions.persistence import URGENT, DueNotification, HandoffStore, HandoffView, utcnow
 from actions.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
-WEBHOOK, EMAIL = "webhook", "email"
-RETRY_DELAYS = (timedelta(seconds=30), timedelta(seconds=120))  # then give up
+MAX_ATTEMPTS = 3
+FIRST_RETRY_DELAY = timedelta(seconds=30)
+BACKOFF_FACTOR = 4  # waits 30 s, then 120 s
 SEND_TIMEOUT_S = 10
+# A notification being sent is held back from other senders for this long; it is
+# longer than any send may take, and if the sender dies it is picked up again.
+SEND_LEASE = timedelta(minutes=2)
+WORKER_INTERVAL_S = 5.0
 
 
-def console_link(settings: Settings, handoff: HandoffView) -> str:
-    return f"{settings.staff_console_public_url}/handoffs/{handoff.id}"
+class Notifier(Protocol):
+    """Sends one hand-off notification, raising on any failure."""
+
+    async def send(self, handoff: HandoffView) -> None: ...
+
+
+def console_link(console_url: str, handoff: HandoffView) -> str:
+    """The hand-off's page in the staff console."""
+    return f"{console_url}/handoffs/{handoff.id}"
 
 
 def headline(handoff: HandoffView) -> str:
-    """One line for staff; health details stay in the console, behind a login."""
-    urgency = "URGENT " if handoff.priority == "urgent" else ""
-    return f"{urgency}Hand-off {handoff.reference}: {', '.join(handoff.reasons)}"
+    urgency = "URGENT hand-off" if handoff.priority == URGENT else "New hand-off"
+    return f"{urgency} {handoff.reference}: {', '.join(handoff.reasons)}"
 
 
-def webhook_payload(settings: Settings, handoff: HandoffView) -> dict[str, Any]:
-    link = console_link(settings, handoff)
-    return {
-        "text": f"{headline(handoff)} ({handoff.channel}). Open: {link}",
-        "reference": handoff.reference,
-        "reasons": handoff.reasons,
-        "priority": handoff.priority,
-        "conversation_id": handoff.conversation_id,
-        "channel": handoff.channel,
-        "console_url": link,
-    }
+class WebhookNotifier:
+    """POSTs JSON to a chat webhook: `text` for Slack/Teams, plus structured fields."""
 
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
 
-def email_message(settings: Settings, handoff: HandoffView) -> EmailMessage:
-    message = EmailMessage()
-    urgency = "URGENT: " if handoff.priority == "urgent" else ""
-    message["Subject"] = f"{urgency}New hand-off {handoff.reference}"
-    message["From"] = settings.smtp_from
-    message["To"] = ", ".join(settings.staff_notify_emails)
-    message.set_content(
-        f"{headline(handoff)}\n\nChannel: {handoff.channel}\n"
-        f"Open it in the staff console: {console_link(settings, handoff)}\n"
-    )
-    return message
+    def payload(self, handoff: HandoffView) -> dict[str, Any]:
+        link = console_link(self.settings.staff_console_public_url, handoff)
+        return {
+            "text": f"{headline(handoff)} ({handoff.channel}). Open: {link}",
+            "reference": handoff.reference,
+            "reasons": list(handoff.reasons),
+            "priority": handoff.priority,
+            "conversation_id": handoff.conversation_id,
+            "channel": handoff.channel,
+            "console_url": link,
+        }
 
-
-async def send_webhook(settings: Settings, handoff: HandoffView) -> None:
-    timeout = aiohttp.ClientTimeout(total=SEND_TIMEOUT_S)
-    async with aiohttp.ClientSession(timeout=timeout) as session:
-        async with session.post(
-            settings.handoff_webhook_url, json=webhook_payload(settings, handoff)
-        ) as response:
+    async def send(self, handoff: HandoffView) -> None:
+        timeout = aiohttp.ClientTimeout(total=SEND_TIMEOUT_S)
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.post(
+                str(self.settings.handoff_webhook_url), json=self.payload(handoff)
+            ) as response,
+        ):
             response.raise_for_status()
 
 
-def _send_email_blocking(settings: Settings, message: EmailMessage) -> None:
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SEND_TIMEOUT_S) as smtp:
-        if settings.smtp_starttls:
-            smtp.starttls()
-        if settings.smtp_username:
-            smtp.login(settings.smtp_username, settings.smtp_password)
-        smtp.send_message(message)
+class EmailNotifier:
+    """Sends an e-mail through SMTP (the standard library's, in a worker thread)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def message(self, handoff: HandoffView) -> EmailMessage:
+        urgency = "URGENT: " if handoff.priority == URGENT else ""
+        message = EmailMessage()
+        # Only the reference in the subject: it shows on lock screens and in mail logs.
+        message["Subject"] = f"{urgency}New hand-off {handoff.reference}"
+        message["From"] = self.settings.smtp_from
+        message["To"] = ", ".join(self.settings.staff_notify_emails)
+        link = console_link(self.settings.staff_console_public_url, handoff)
+        message.set_content(
+            "A conversation with the clinic assistant needs a member of staff.\n\n"
+            f"Reference: {handoff.reference}\n"
+            f"Priority: {handoff.priority}\n"
+            f"Reasons: {', '.join(handoff.reasons)}\n"
+            f"Channel: {handoff.channel}\n\n"
+            f"Open it in the staff console (contact details and answers are there): {link}\n"
+        )
+        return message
+
+    def _send_blocking(self, message: EmailMessage) -> None:
+        settings = self.settings
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SEND_TIMEOUT_S) as smtp:
+            if settings.smtp_starttls:
+                smtp.starttls()
+            if settings.smtp_username:
+                smtp.login(settings.smtp_username, settings.smtp_password or "")
+            smtp.send_message(message)
+
+    async def send(self, handoff: HandoffView) -> None:
+        await asyncio.to_thread(self._send_blocking, self.message(handoff))
 
 
-async def send_email(settings: Settings, handoff: HandoffView) -> None:
-    await asyncio.to_thread(_send_email_blocking, settings, email_message(settings, handoff))
-
-
-SENDERS: dict[str, Callable[[Settings, HandoffView], Coroutine[Any, Any, None]]] = {
-    WEBHOOK: send_webhook,
-    EMAIL: send_email,
+NOTIFIER_FACTORIES: dict[str, Callable[[Settings], Notifier]] = {
+    "webhook": WebhookNotifier,
+    "email": EmailNotifier,
 }
 
 
-def next_attempt(attempts_so_far: int, now: datetime) -> Optional[datetime]:
-    """When to try again after a failure, or None to give up."""
-    if attempts_so_far < len(RETRY_DELAYS):
-        return now + RETRY_DELAYS[attempts_so_far]
-    return None
+def build_notifiers(settings: Settings) -> dict[str, Notifier]:
+    """A notifier for each configured channel (see `Settings.notifier_channels`)."""
+    return {
+        channel: NOTIFIER_FACTORIES[channel](settings) for channel in settings.notifier_channels
+    }
 
 
-async def _attempt(store: HandoffStore, settings: Settings, pending: PendingNotification) -> None:
+def retry_delay(attempts: int) -> timedelta | None:
+    """How long to wait after `attempts` failed attempts; None when they are used up."""
+    if attempts >= MAX_ATTEMPTS:
+        return None
+    return FIRST_RETRY_DELAY * BACKOFF_FACTOR ** (attempts - 1)
+
+
+async def _deliver(
+    store: HandoffStore, notifiers: Mapping[str, Notifier], due: DueNotification, now: datetime
+) -> bool:
+    """One attempt at one notification, recorded; whether it was sent."""
+    notification, handoff = due.notification, due.handoff
+    attempt = notification.attempts + 1
     try:
-        await SENDERS[pending.channel](settings, pending.handoff)
-    except Exception as error:  # any notifier failure is retried, never raised
-        retry_at = next_attempt(pending.attempts, utcnow())
-        log = logger.warning if retry_at else logger.error
-        log(
-            "Notifying staff by %s about %s failed (attempt %d)%s: %s",
-            pending.channel,
-            pending.handoff.reference,
-            pending.attempts + 1,
+        notifier = notifiers.get(notification.channel)
+        if notifier is None:
+            raise LookupError(f"no {notification.channel} notifier is configured")
+        await notifier.send(handoff)
+    except Exception as error:  # whatever a notifier raises, the hand-off stays stored
+        delay = retry_delay(attempt)
+        retry_at = None if delay is None else now + delay
+        logger.log(
+            logging.WARNING if retry_at else logging.ERROR,
+            "Notifying staff of %s by %s failed (attempt %d of %d%s): %r",
+            handoff.reference,
+            notification.channel,
+            attempt,
+            MAX_ATTEMPTS,
             "" if retry_at else ", giving up",
             error,
         )
-        await asyncio.to_thread(store.record_attempt, pending.id, error=str(error), retry_at=retry_at)
-    else:
-        await asyncio.to_thread(store.record_attempt, pending.id, error=None, retry_at=None)
+        await asyncio.to_thread(store.record_failure, notification.id, repr(error), retry_at)
+        return False
+    await asyncio.to_thread(store.record_sent, notification.id, utcnow())
+    return True
 
 
 async def dispatch_pending(
-    store: HandoffStore, settings: Optional[Settings] = None, now: Optional[datetime] = None
+    store: HandoffStore,
+    now: datetime | None = None,
+    notifiers: Mapping[str, Notifier] | None = None,
 ) -> int:
-    """Send every notification that is due; returns how many were attempted."""
-    settings = settings or get_settings()
+    """Send every notification due at `now` (default: now); returns how many were sent.
+
+    Never raises: every failure, the database's included, is logged instead.
+    """
+    now = now or utcnow()
     try:
-        due = await asyncio.to_thread(store.due_notifications, now)
+        notifiers = build_notifiers(get_settings()) if notifiers is None else notifiers
+        taken = await asyncio.to_thread(store.take_due_notifications, now, SEND_LEASE)
+        results = await asyncio.gather(
+            *(_deliver(store, notifiers, due, now) for due in taken), return_exceptions=True
+        )
     except Exception:
-        logger.exception("Could not read pending staff notifications")
+        logger.exception("Could not send staff notifications")
         return 0
-    await asyncio.gather(*(_attempt(store, settings, pending) for pending in due))
-    return len(due)
+    for result in results:
+        if isinstance(result, Exception):
+            logger.error("Could not record a staff notification attempt: %r", result)
+    return sum(result is True for result in results)
 
 
 class NotificationWorker:
-    """Sends due notifications every few seconds until stopped."""
+    """Runs `dispatch_pending` every `interval_s` seconds in the background until stopped."""
 
-    def __init__(self, store: HandoffStore, settings: Settings, interval_s: float = 5.0) -> None:
-        self._store, self._settings, self._interval_s = store, settings, interval_s
-        self._task: Optional[asyncio.Task] = None
+    def __init__(self, store: HandoffStore, interval_s: float = WORKER_INTERVAL_S) -> None:
+        self.store, self.interval_s = store, interval_s
+        self._task: asyncio.Task | None = None
 
     def start(self) -> None:
+        """Start on the running event loop."""
         self._task = asyncio.get_running_loop().create_task(self._run())
 
     async def stop(self) -> None:
-        if self._task:
+        if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
 
     async def _run(self) -> None:
         while True:
-            await dispatch_pending(self._store, self._settings)
-            await asyncio.sleep(self._interval_s)
+            await dispatch_pending(self.store)
+            await asyncio.sleep(self.interval_s)

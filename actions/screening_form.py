@@ -1,6 +1,6 @@
 """The contraindication questionnaire: one generic validator driven by content/questionnaire.yml."""
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -20,7 +20,9 @@ REASONS_SLOT = "handoff_reasons"
 INTERRUPTION_RESPONSES = {"bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope"}
 
 
-def _prefill_from_mentions(questionnaire: Questionnaire, mentions: list[Mention], slots: dict) -> dict:
+def _prefill_from_mentions(
+    questionnaire: Questionnaire, mentions: list[Mention], slots: dict
+) -> dict:
     """Slot values implied by conditions the person mentioned themselves, for any item."""
     updates: dict[str, Any] = {}
     for mention in mentions:
@@ -42,18 +44,18 @@ def _parse(questionnaire: Questionnaire, item: Item, slot: str, text: str, menti
 
 
 class ValidateScreeningForm(FormValidationAction):
-    """Turns each answer into yes / no / not sure (or the chosen options), asking again if unclear."""
+    """Turns each answer into yes / no / not sure (or the options chosen); unclear: ask again."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_screening_form"
 
     async def required_slots(
         self,
-        domain_slots: List[Text],
+        domain_slots: List[str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> List[Text]:
+    ) -> List[str]:
         slots = []
         for item in load_questionnaire().items:
             slots.append(item.slot)
@@ -100,7 +102,9 @@ class ValidateScreeningForm(FormValidationAction):
         unclear.append(slot)
         is_follow_up = item.follow_up is not None and slot == item.follow_up.slot
         dispatcher.utter_message(
-            response="utter_screening_unclear_options" if is_follow_up else "utter_screening_unclear"
+            response="utter_screening_unclear_options"
+            if is_follow_up
+            else "utter_screening_unclear"
         )
         return None
 
@@ -108,11 +112,11 @@ class ValidateScreeningForm(FormValidationAction):
 class ActionResetScreening(Action):
     """Clears earlier answers so the questionnaire starts from the first question."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_reset_screening"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         slots = [*load_questionnaire().slots, UNCLEAR_SLOT, OUTCOME_SLOT]
         return [SlotSet(slot, None) for slot in slots]
@@ -121,11 +125,11 @@ class ActionResetScreening(Action):
 class ActionConcludeScreening(Action):
     """Tells the person the outcome; flags go to staff, never a clearance."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_conclude_screening"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         questionnaire = load_questionnaire()
         already_raised = tracker.get_slot(REASONS_SLOT) or []

@@ -32,6 +32,14 @@ class Budget:
         if self.duration_s is None and self.messages_per_worker is None:
             raise ValueError("a budget needs a duration or a number of messages")
 
+    def describe(self) -> str:
+        limits = []
+        if self.duration_s is not None:
+            limits.append(f"{self.duration_s:g} s")
+        if self.messages_per_worker is not None:
+            limits.append(f"at most {self.messages_per_worker} messages per conversation")
+        return " and ".join(limits)
+
 
 @dataclass
 class LevelResult:
@@ -73,7 +81,7 @@ async def _send(session: aiohttp.ClientSession, url: str, sender: str, text: str
     try:
         async with session.post(url, json={"sender": sender, "message": text}) as response:
             return response.status == 200 and bool(await response.json())
-    except (aiohttp.ClientError, asyncio.TimeoutError):
+    except (TimeoutError, aiohttp.ClientError):
         return False
 
 
@@ -119,10 +127,7 @@ async def run_level(
         started = time.monotonic()
         deadline = started + (budget.duration_s if budget.duration_s is not None else math.inf)
         await asyncio.gather(
-            *(
-                _worker(session, url, script, budget, deadline, result)
-                for _ in range(concurrency)
-            )
+            *(_worker(session, url, script, budget, deadline, result) for _ in range(concurrency))
         )
         result.wall_s = time.monotonic() - started
     return result

@@ -1,4 +1,4 @@
-"""Turning the bot's responses into what a messaging service accepts: length limits, options as text."""
+"""Fitting the bot's responses to a messaging service: length limits, options as text."""
 
 import re
 from typing import Any
@@ -78,7 +78,9 @@ def button_payload(button: Button) -> str:
 
 def numbered_options(buttons: list[Button]) -> str:
     """The buttons as lines "1. Yes", "2. No", ... for channels without buttons."""
-    return "\n".join(f"{number}. {button_title(button)}" for number, button in enumerate(buttons, 1))
+    return "\n".join(
+        f"{number}. {button_title(button)}" for number, button in enumerate(buttons, 1)
+    )
 
 
 def with_numbered_options(text: str, buttons: list[Button]) -> str:

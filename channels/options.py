@@ -6,7 +6,6 @@ instead of tapping: either way the bot should receive the button's payload.
 
 import json
 import re
-from typing import Optional
 
 from channels.messages import Button, button_payload, button_title
 from channels.stores import Store, store_from_env
@@ -19,7 +18,7 @@ MAX_PEOPLE = 10_000
 _NUMBER = re.compile(r"[0-9]{1,3}")
 
 
-def chosen_payload(buttons: list[Button], reply: str) -> Optional[str]:
+def chosen_payload(buttons: list[Button], reply: str) -> str | None:
     """The payload of the button a typed reply names by number or by title, if any."""
     answer = " ".join(reply.split()).rstrip(".)").casefold()
     if _NUMBER.fullmatch(answer):
@@ -49,7 +48,7 @@ class OfferedOptions:
         """A message without buttons: a number typed next refers to nothing."""
         await self._store.delete(person)
 
-    async def translate(self, person: str, text: Optional[str]) -> Optional[str]:
+    async def translate(self, person: str, text: str | None) -> str | None:
         """The chosen button's payload if `text` names one of the options offered, else `text`."""
         if not text:
             return text

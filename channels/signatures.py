@@ -3,7 +3,7 @@
 import hashlib
 import hmac
 from collections.abc import Mapping
-from typing import Any, Optional
+from typing import Any
 
 from twilio.request_validator import RequestValidator
 
@@ -12,11 +12,11 @@ TWILIO_SIGNATURE_HEADER = "X-Twilio-Signature"
 
 
 def meta_signature(body: bytes, app_secret: str) -> str:
-    """The `X-Hub-Signature-256` value Meta sends with `body`: sha256=<hex HMAC with the app secret>."""
+    """The `X-Hub-Signature-256` Meta sends with `body`: sha256=<hex HMAC-SHA256, app secret>."""
     return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def meta_signature_valid(body: bytes, header: Optional[str], app_secret: Optional[str]) -> bool:
+def meta_signature_valid(body: bytes, header: str | None, app_secret: str | None) -> bool:
     """True only if `header` is the signature of the exact raw `body` (constant-time compare)."""
     if not app_secret or not header:
         return False
@@ -27,7 +27,7 @@ def meta_signature_valid(body: bytes, header: Optional[str], app_secret: Optiona
 
 
 def twilio_signature_valid(
-    url: str, params: Mapping[str, Any], header: Optional[str], auth_token: Optional[str]
+    url: str, params: Mapping[str, Any], header: str | None, auth_token: str | None
 ) -> bool:
     """True only if `header` is Twilio's signature of `url` and the form `params`.
 

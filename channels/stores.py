@@ -9,7 +9,7 @@ import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Optional, Protocol
+from typing import Protocol
 
 import redis.asyncio as aioredis
 
@@ -17,7 +17,7 @@ import redis.asyncio as aioredis
 class Store(Protocol):
     """Expiring string values by key; every method is a coroutine so Redis can back it."""
 
-    async def get(self, key: str) -> Optional[str]: ...
+    async def get(self, key: str) -> str | None: ...
 
     async def put(self, key: str, value: str) -> None: ...
 
@@ -39,7 +39,7 @@ class MemoryStore:
         self._ttl_s = ttl_s
         self._clock = clock
 
-    async def get(self, key: str) -> Optional[str]:
+    async def get(self, key: str) -> str | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
@@ -73,7 +73,7 @@ class RedisStore:
         self._url = url
         self._prefix = prefix
         self._ttl_s = ttl_s
-        self._client: Optional[aioredis.Redis] = None
+        self._client: aioredis.Redis | None = None
 
     @property
     def client(self) -> aioredis.Redis:
@@ -82,7 +82,7 @@ class RedisStore:
             self._client = aioredis.Redis.from_url(self._url, decode_responses=True)
         return self._client
 
-    async def get(self, key: str) -> Optional[str]:
+    async def get(self, key: str) -> str | None:
         return await self.client.get(self._prefix + key)
 
     async def put(self, key: str, value: str) -> None:

@@ -6,7 +6,8 @@ credentials.yml:
       account_sid: ...
       auth_token: ...                  # also the key Twilio signs its webhook requests with
       twilio_number: whatsapp:+14155238886
-      webhook_url: https://<host>/webhooks/twilio/webhook   # the URL Twilio signs; empty: the request's
+      # The URL Twilio signs; empty: the URL of the request as Rasa sees it.
+      webhook_url: https://<host>/webhooks/twilio/webhook
       api_url: ...                     # Twilio's REST API base URL; empty: Twilio's own
 
 Additions to Rasa's connector: every request must carry a valid `X-Twilio-Signature`;
@@ -17,7 +18,7 @@ and a typed number or option title comes back to the bot as that button's payloa
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Optional
+from typing import Any
 
 import requests
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -65,9 +66,11 @@ class TwilioWhatsAppOutput(TwilioOutput):
 
     async def _send_body(self, recipient_id: str, text: str) -> None:
         for part in split_text(text, BODY_LIMIT):
-            await self._send_message({"to": recipient_id, "from_": self.twilio_number, "body": part})
+            await self._send_message(
+                {"to": recipient_id, "from_": self.twilio_number, "body": part}
+            )
 
-    async def _send_message(self, message_data: dict[str, Any]) -> Optional[Any]:
+    async def _send_message(self, message_data: dict[str, Any]) -> Any | None:
         """Like Rasa's, but off the event loop (the Twilio client blocks) and never raising.
 
         Rasa's version also logs Twilio's error text, which can quote the recipient.
@@ -85,7 +88,7 @@ class TwilioWhatsAppInput(TwilioInput):
     """Rasa's Twilio webhook (/webhooks/twilio/webhook), refusing unsigned requests."""
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         if credentials is None:
             cls.raise_missing_credentials_exception()
 
@@ -107,7 +110,7 @@ class TwilioWhatsAppInput(TwilioInput):
         twilio_number: str,
         webhook_url: str = "",
         api_url: str = "",
-        options: Optional[OfferedOptions] = None,
+        options: OfferedOptions | None = None,
     ) -> None:
         # Not debug mode: a failure while handling a message is logged, not turned into a 500.
         super().__init__(account_sid, auth_token, twilio_number, debug_mode=False)
@@ -125,7 +128,7 @@ class TwilioWhatsAppInput(TwilioInput):
         webhook = super().blueprint(with_chosen_option)
 
         @webhook.middleware("request")
-        async def check_signature(request: Request) -> Optional[HTTPResponse]:
+        async def check_signature(request: Request) -> HTTPResponse | None:
             if request.method == "POST" and not self._signed(request):
                 logger.warning("Twilio webhook: refused a request without a valid signature")
                 return response.text("", status=403)
@@ -139,7 +142,7 @@ class TwilioWhatsAppInput(TwilioInput):
         signature = request.headers.get(TWILIO_SIGNATURE_HEADER)
         return twilio_signature_valid(url, request.form, signature, self.auth_token)
 
-    def get_metadata(self, request: Request) -> Optional[dict[str, Any]]:
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
         name = request.form.get("ProfileName")
         return {"profile_name": name} if name else None
 

@@ -21,7 +21,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 import aiohttp
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -115,16 +115,17 @@ class WhatsAppCloudOutput(OutputChannel):
                 if answer.status < 300:
                     return True
                 body = await answer.text()
-        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-            logger.error("WhatsApp Graph API unreachable: %s", type(error).__name__)
+        except (TimeoutError, aiohttp.ClientError) as error:
+            logger.error("WhatsApp Graph API unreachable or too slow: %s", type(error).__name__)
             return False
-        error = _graph_error(body)
+        # Meta's error code and explanation; neither quotes the message sent.
+        graph_error = _graph_error(body)
         logger.error(
             "WhatsApp Graph API refused a %s message: HTTP %s, error %s %s",
             message.get("type"),
             answer.status,
-            error.get("code"),
-            error.get("message"),
+            graph_error.get("code"),
+            graph_error.get("message"),
         )
         logger.debug("Graph API answer: %s", body)
         return False
@@ -147,7 +148,7 @@ class WhatsAppCloudInput(InputChannel):
         return "whatsapp"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         if credentials is None:
             cls.raise_missing_credentials_exception()
         return cls(WhatsAppCloudSettings.from_credentials(credentials))
@@ -155,8 +156,8 @@ class WhatsAppCloudInput(InputChannel):
     def __init__(
         self,
         settings: WhatsAppCloudSettings,
-        seen_ids: Optional[Store] = None,
-        options: Optional[OfferedOptions] = None,
+        seen_ids: Store | None = None,
+        options: OfferedOptions | None = None,
     ) -> None:
         self.settings = settings
         self.seen_ids = seen_ids or store_from_env(

@@ -7,7 +7,7 @@ Shape (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/componen
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 WHATSAPP_OBJECT = "whatsapp_business_account"
 REPLY_TYPES = ("button_reply", "list_reply")
@@ -25,8 +25,8 @@ class IncomingMessage:
     sender: str  # the person's WhatsApp number (wa_id), digits only
     text: str  # what they typed, or the id (our payload) of the button or list row they chose
     is_reply: bool  # chosen from our buttons or list, rather than typed
-    phone_number_id: Optional[str]  # the clinic's number that received it
-    profile_name: Optional[str]
+    phone_number_id: str | None  # the clinic's number that received it
+    profile_name: str | None
 
 
 def incoming_messages(payload: Any) -> list[IncomingMessage]:
@@ -72,7 +72,7 @@ def _messages_in(value: dict) -> Iterator[IncomingMessage]:
         )
 
 
-def _content(message: dict) -> Optional[tuple[str, bool]]:
+def _content(message: dict) -> tuple[str, bool] | None:
     """(text, is_reply) of a message the bot can read, None for other types."""
     kind = message.get("type")
     if kind == "text":
@@ -85,7 +85,9 @@ def _content(message: dict) -> Optional[tuple[str, bool]]:
         reply = _mapping(interactive.get(reply_type), reply_type)
         return _string(reply.get("id"), f"{reply_type}.id"), True
     if kind == "button":  # a quick-reply button of a template message
-        return _string(_mapping(message.get("button"), "button").get("payload"), "button.payload"), True
+        return _string(
+            _mapping(message.get("button"), "button").get("payload"), "button.payload"
+        ), True
     return None
 
 
@@ -101,7 +103,7 @@ def _list(value: Any, where: str) -> list:
     return value
 
 
-def _optional_string(value: Any) -> Optional[str]:
+def _optional_string(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 

@@ -4,7 +4,7 @@ Limits from https://developers.facebook.com/docs/whatsapp/cloud-api/messages/int
 and .../interactive-list-messages.
 """
 
-from typing import Any, Optional
+from typing import Any
 
 from channels.messages import (
     Button,
@@ -45,7 +45,9 @@ def text_messages(to: str, text: str) -> list[GraphMessage]:
     return [_message(to, "text", {"body": part}) for part in split_text(text, TEXT_LIMIT)]
 
 
-def button_messages(to: str, text: str, buttons: list[Button], list_button: str) -> list[GraphMessage]:
+def button_messages(
+    to: str, text: str, buttons: list[Button], list_button: str
+) -> list[GraphMessage]:
     """Text with options: reply buttons (up to 3), a list (up to 10) or else numbered text.
 
     An interactive body holds only 1,024 characters, so a longer text goes first as
@@ -60,19 +62,24 @@ def button_messages(to: str, text: str, buttons: list[Button], list_button: str)
     before, body = split_ending(text, BODY_LIMIT)
     if action is None or not body:
         return text_messages(to, with_numbered_options(text, buttons))
-    return [*text_messages(to, before), _message(to, "interactive", {**action, "body": {"text": body}})]
+    return [
+        *text_messages(to, before),
+        _message(to, "interactive", {**action, "body": {"text": body}}),
+    ]
 
 
-def _reply_buttons(buttons: list[Button]) -> Optional[dict[str, Any]]:
+def _reply_buttons(buttons: list[Button]) -> dict[str, Any] | None:
     ids = [button_payload(button) for button in buttons]
     titles = [truncate(button_title(button), REPLY_TITLE_LIMIT) for button in buttons]
     if not (_usable(ids, REPLY_ID_LIMIT) and _usable(titles, REPLY_TITLE_LIMIT)):
         return None
-    replies = [{"type": "reply", "reply": {"id": i, "title": t}} for i, t in zip(ids, titles)]
+    replies = [
+        {"type": "reply", "reply": {"id": i, "title": t}} for i, t in zip(ids, titles, strict=True)
+    ]
     return {"type": "button", "action": {"buttons": replies}}
 
 
-def _list(buttons: list[Button], list_button: str) -> Optional[dict[str, Any]]:
+def _list(buttons: list[Button], list_button: str) -> dict[str, Any] | None:
     rows = []
     for button in buttons:
         title = button_title(button)
@@ -87,5 +94,5 @@ def _list(buttons: list[Button], list_button: str) -> Optional[dict[str, Any]]:
 
 
 def _usable(values: list[str], limit: int) -> bool:
-    """WhatsApp rejects empty, over-long or repeated button ids and titles; a payload cannot be cut."""
+    """WhatsApp refuses empty, over-long or repeated ids and titles; a payload cannot be cut."""
     return all(0 < len(value) <= limit for value in values) and len(set(values)) == len(values)

@@ -8,7 +8,7 @@ sets the intent `disclose_contraindication` (keeping the classifier's intent as
 staff keep theirs; the hand-off action adds the disclosed codes to them.
 """
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -24,24 +24,22 @@ DISCLOSURE_INTENT = "disclose_contraindication"
 MENTION_ENTITY = "contraindication"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class DisclosureIntentOverride(GraphComponent):
     """Replaces the intent of messages that disclose a contraindication."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {"keep_intents": ["post_treatment_concern", "request_human"]}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         self._keep_intents = frozenset(config["keep_intents"])
         self._flag_roles = frozenset(status.value for status in FLAGGING_STATUSES)
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,

@@ -8,7 +8,7 @@ better than the ResponseSelector's neural network did, trains in seconds instead
 of minutes, and predicts in well under a millisecond (docs/benchmarks.md).
 """
 
-from typing import Any, Dict, List, Text, Tuple
+from typing import Any, Dict, List, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
@@ -20,14 +20,12 @@ from scipy.sparse import csr_matrix
 RESPONSE_SELECTOR = "response_selector"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class LogisticResponseSelector(LogisticRegressionClassifier):
     """Chooses among the answers of one retrieval intent."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {**LogisticRegressionClassifier.get_default_config(), "retrieval_intent": "faq"}
 
     def _create_training_matrix(self, training_data: TrainingData) -> Tuple[csr_matrix, List[str]]:
@@ -44,11 +42,11 @@ class LogisticResponseSelector(LogisticRegressionClassifier):
         if not messages:
             return messages
         probabilities = self.clf.predict_proba(self._create_X(messages))
-        for message, row in zip(messages, probabilities):
+        for message, row in zip(messages, probabilities, strict=True):
             ranking = sorted(
                 (
                     {"confidence": float(p), INTENT_RESPONSE_KEY: key}
-                    for key, p in zip(self.clf.classes_, row)
+                    for key, p in zip(self.clf.classes_, row, strict=True)
                 ),
                 key=lambda label: -label["confidence"],
             )[: self.config["ranking_length"] or None]

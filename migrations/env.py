@@ -1,14 +1,63 @@
-"""Alembic environment: migrates the database named by DATABASE_URL (or the given URL)."""
+"""Alembic environment: migrates DATABASE_URL, or the URL `actions.persistence.migrate` passes.
 
+The models' metadata is the target, so `alembic revision --autogenerate` compares
+the database with `actions/persistence.py`.
+"""
+
+from logging.config import fileConfig
+
+import sqlalchemy as sa
 from alembic import context
 
-from actions.persistence import Base, create_db_engine
+from actions.persistence import Base, engine_for
 from actions.settings import get_settings
 
-url = context.config.get_main_option("sqlalchemy.url") or get_settings().database_url
+# Keep any two processes from migrating the same PostgreSQL database at once
+# (the action server and the console both migrate at start-up).
+MIGRATION_LOCK_ID = 7_340_551
 
-with create_db_engine(url).connect() as connection:
-    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+config = context.config
+if config.attributes.get("configure_logging", True) and config.config_file_name:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+
+def render_item(kind: str, obj: object, autogen_context: object) -> str | bool:
+    """Autogenerate writes a custom column type as its plain type: migrations never import
+    the models, which will have changed by the time an old migration runs."""
+    if kind == "type" and isinstance(obj, sa.types.TypeDecorator):
+        return f"sa.{obj.impl!r}"
+    return False
+
+
+def run_offline() -> None:
+    """`alembic upgrade head --sql`: print the SQL instead of running it."""
+    context.configure(
+        url=config.attributes.get("database_url") or get_settings().database_url,
+        target_metadata=Base.metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
-    connection.commit()
+
+
+def run_online() -> None:
+    url = config.attributes.get("database_url") or get_settings().database_url
+    with engine_for(url).connect() as connection:
+        # Batch mode: SQLite cannot ALTER most things in place, so Alembic copies the table.
+        context.configure(
+            connection=connection,
+            target_metadata=Base.metadata,
+            render_as_batch=True,
+            render_item=render_item,
+        )
+        with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                connection.execute(sa.text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})"))
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_offline()
+else:
+    run_online()

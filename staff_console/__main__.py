@@ -1,42 +1,70 @@
-"""`python -m staff_console` serves the console; `... create-user NAME` adds a member of staff."""
+"""`python -m staff_console`: serve the console on STAFF_CONSOLE_HOST:STAFF_CONSOLE_PORT.
+
+`python -m staff_console create-user USERNAME` adds a login; the password is read
+from standard input when it is piped in, otherwise asked for twice without echo.
+"""
 
 import argparse
 import getpass
+import logging
 import sys
 
-from actions.persistence import HandoffStore, migrate
-from actions.settings import get_settings
+from actions.persistence import HandoffStore, StaffUserExists, migrate
+from actions.settings import Settings, get_settings
 
 
-def create_user(username: str) -> int:
-    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass()
+def read_password() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("Password: ")
+    if password and getpass.getpass("Password again: ") != password:
+        raise SystemExit("The two passwords differ; nothing was changed.")
+    return password
+
+
+def create_user(settings: Settings, username: str) -> int:
+    password = read_password()
     if not password:
-        print("Refusing an empty password.", file=sys.stderr)
+        print("Refusing an empty password; nothing was changed.", file=sys.stderr)
         return 1
-    settings = get_settings()
     migrate(settings.database_url)
-    HandoffStore(settings.database_url).create_staff_user(username, password)
+    try:
+        HandoffStore(settings.database_url).create_staff_user(username, password)
+    except StaffUserExists:
+        print(f"There is already a staff user called {username!r}.", file=sys.stderr)
+        return 1
+    except ValueError as problem:
+        print(f"Not created: {problem}.", file=sys.stderr)
+        return 1
     print(f"Created staff user {username!r}.")
     return 0
 
 
-def serve() -> int:
-    from staff_console.app import create_app
+def serve(settings: Settings) -> int:
+    from staff_console.app import create_app  # Sanic only when serving
 
-    settings = get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = create_app(settings)
-    app.run(host=settings.staff_console_host, port=settings.staff_console_port, access_log=False)
+    app.run(
+        host=settings.staff_console_host,
+        port=settings.staff_console_port,
+        access_log=False,
+        motd=False,
+    )
     return 0
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m staff_console")
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m staff_console", description=__doc__)
     commands = parser.add_subparsers(dest="command")
-    create = commands.add_parser("create-user", help="add a member of staff (password on stdin)")
+    create = commands.add_parser("create-user", help="add a staff login")
     create.add_argument("username")
     args = parser.parse_args(argv)
-    return create_user(args.username) if args.command == "create-user" else serve()
+    settings = get_settings()
+    if args.command == "create-user":
+        return create_user(settings, args.username)
+    return serve(settings)
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

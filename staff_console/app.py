@@ -1,169 +1,279 @@
-"""The staff console's web app: HTML pages for staff and the JSON API."""
+"""The staff console: hand-offs for clinic staff to claim and resolve, as web pages and JSON.
+
+`create_app(settings)` migrates the database, then builds the Sanic app: the
+pages below (login required), the JSON API (`staff_console.api`) and a
+background `NotificationWorker` that retries staff notifications.
+"""
 
 import asyncio
-from functools import lru_cache
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from functools import cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sanic import Sanic, response
+from jinja2 import Environment, FileSystemLoader
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from actions.notifications import NotificationWorker
-from actions.persistence import HandoffStore, InvalidTransition, NotFound
-from actions.settings import Settings
-from staff_console.auth import SESSION_COOKIE, LoginThrottle, Signer, bearer_token_valid
-from staff_console.transcripts import transcript
+from actions.persistence import (
+    ACTIVE_STATUSES,
+    STATUSES,
+    HandoffNotFound,
+    HandoffStore,
+    HandoffView,
+    InvalidTransition,
+    migrate,
+    utcnow,
+)
+from actions.settings import Settings, get_settings
+from staff_console.api import api
+from staff_console.auth import (
+    CSRF_FIELD,
+    SESSION_COOKIE,
+    LoginRateLimiter,
+    SessionSigner,
+    StaffSession,
+    csrf_valid,
+    set_session_cookie,
+    staff_only,
+)
+from staff_console.transcripts import read_transcript
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-REASON_LABELS = Path(__file__).resolve().parent.parent / "content" / "reason_labels.yml"
+logger = logging.getLogger(__name__)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REASON_LABELS = PACKAGE_DIR.parent / "content" / "reason_labels.yml"
+# Lists: "active" (open and claimed) by default, or one status, or everything.
+LIST_FILTERS: dict[str, tuple[str, ...] | None] = {
+    "active": ACTIVE_STATUSES,
+    **{status: (status,) for status in STATUSES},
+    "all": None,
+}
+SECURITY_HEADERS = {
+    # No scripts at all; the only style is the base template's inline <style>.
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    # Pages hold health information: no browser or proxy may keep a copy.
+    "Cache-Control": "no-store",
+}
+
+pages = Blueprint("pages")
 
 
-@lru_cache(maxsize=1)
+@cache
 def reason_labels() -> dict[str, str]:
-    return yaml.safe_load(REASON_LABELS.read_text(encoding="utf-8"))["labels"]
+    """Reason code -> a short plain-English label (content/reason_labels.yml)."""
+    return yaml.safe_load(REASON_LABELS.read_text(encoding="utf-8"))
 
 
-def _templates() -> Environment:
-    # Autoescaping: everything a patient wrote is shown as text, never as markup.
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
-    env.filters["label"] = lambda code: reason_labels().get(code, code)
-    return env
+def age(moment: datetime, now: datetime) -> str:
+    """How long ago, as staff glance at it: "under a minute", "12 min", "3 h", "2 d"."""
+    seconds = (now - moment).total_seconds()
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)} {unit}"
+    return "under a minute"
 
 
-def create_app(settings: Settings, store: Optional[HandoffStore] = None) -> Sanic:
-    """The console app; `store` defaults to the one at settings.database_url."""
-    app = Sanic("staff_console")
+def when(moment: datetime | None) -> str:
+    return moment.strftime("%d %b %Y, %H:%M UTC") if moment else ""
+
+
+def answer(value: Any) -> str:
+    """A questionnaire answer as text: follow-up answers are lists of codes."""
+    if isinstance(value, list):
+        return ", ".join(reason_labels().get(str(code), str(code)) for code in value)
+    return str(value)
+
+
+def templates() -> Environment:
+    # Autoescape everywhere: the pages show what patients typed.
+    environment = Environment(loader=FileSystemLoader(PACKAGE_DIR / "templates"), autoescape=True)
+    environment.filters.update(age=age, when=when, answer=answer)
+    environment.globals.update(reason_labels=reason_labels(), csrf_field=CSRF_FIELD)
+    return environment
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTTPResponse:
+    session: StaffSession | None = request.ctx.session
+    page = request.app.ctx.templates.get_template(template).render(
+        staff=session.username if session else None,
+        csrf_token=session.csrf_token if session else "",
+        now=utcnow(),
+        **context,
+    )
+    return response.html(page, status=status)
+
+
+def client_address(request: Request) -> str:
+    """The client behind the proxy when Sanic is told about it (SANIC_PROXIES_COUNT)."""
+    return request.remote_addr or request.ip
+
+
+def safe_next(path: str | None) -> str:
+    """Where to go after login: only a path on this site, never another site."""
+    if path and path.startswith("/") and not path.startswith("//") and "\\" not in path:
+        return path
+    return "/"
+
+
+@pages.get("/health")
+async def health(_: Request) -> HTTPResponse:
+    return response.text("ok")
+
+
+@pages.get("/login")
+async def login_form(request: Request) -> HTTPResponse:
+    session = request.ctx.session
+    if session and session.username:
+        return response.redirect("/", status=303)
+    return login_page(request, session or StaffSession.start())
+
+
+def login_page(
+    request: Request, session: StaffSession, status: int = 200, error: str = ""
+) -> HTTPResponse:
+    """The login form, bound to a session without a user that carries its CSRF token."""
+    request.ctx.session = session
+    page = render(
+        request, "login.html", status, error=error, next=safe_next(request.args.get("next"))
+    )
+    return with_session(request, page, session)
+
+
+def with_session(request: Request, reply: HTTPResponse, session: StaffSession) -> HTTPResponse:
+    secure = request.app.ctx.settings.secure_cookies
+    set_session_cookie(reply, request.app.ctx.signer, session, secure)
+    return reply
+
+
+@pages.post("/login")
+async def login(request: Request) -> HTTPResponse:
+    client, limiter = client_address(request), request.app.ctx.login_limiter
+    session = request.ctx.session
+    if not csrf_valid(session, request.form.get(CSRF_FIELD)):
+        return login_page(request, StaffSession.start(), 403, "The form had expired; try again.")
+    if limiter.blocked(client):
+        return login_page(request, session, 429, "Too many attempts. Wait a minute and try again.")
+    username = request.form.get("username", "")
+    password = request.form.get("password", "")
+    # bcrypt takes a while on purpose: off the event loop.
+    if not await asyncio.to_thread(request.app.ctx.store.verify_staff_user, username, password):
+        limiter.record_failure(client)
+        return login_page(request, session, 401, "Wrong username or password.")
+    limiter.reset(client)
+    reply = response.redirect(safe_next(request.form.get("next")), status=303)
+    return with_session(request, reply, StaffSession.start(username.strip()))
+
+
+@pages.post("/logout")
+@staff_only
+async def logout(_: Request) -> HTTPResponse:
+    reply = response.redirect("/login", status=303)
+    del reply.cookies[SESSION_COOKIE]
+    return reply
+
+
+@pages.get("/")
+@staff_only
+async def handoff_list(request: Request) -> HTTPResponse:
+    shown = request.args.get("show", "active")
+    if shown not in LIST_FILTERS:
+        return response.redirect("/", status=303)
+    handoffs = await asyncio.to_thread(request.app.ctx.store.list, LIST_FILTERS[shown])
+    return render(request, "list.html", handoffs=handoffs, shown=shown, filters=LIST_FILTERS)
+
+
+def not_found(request: Request) -> HTTPResponse:
+    return render(request, "error.html", 404, message="There is no such hand-off.")
+
+
+@pages.get("/handoffs/<handoff_id:int>")
+@staff_only
+async def handoff_detail(request: Request, handoff_id: int) -> HTTPResponse:
+    handoff = await asyncio.to_thread(request.app.ctx.store.get, handoff_id)
+    if handoff is None:
+        return not_found(request)
+    try:
+        transcript = await asyncio.to_thread(
+            read_transcript, request.app.ctx.settings.tracker_store_url, handoff.conversation_id
+        )
+    except Exception:  # the hand-off is still worth showing without its conversation
+        logger.exception("Could not read the transcript of hand-off %s", handoff.reference)
+        transcript = None
+    return render(request, "detail.html", handoff=handoff, transcript=transcript)
+
+
+async def move(
+    request: Request, handoff_id: int, change: Callable[[int, str], HandoffView]
+) -> HTTPResponse:
+    """Claim or resolve in the logged-in member of staff's name, then show the hand-off."""
+    try:
+        await asyncio.to_thread(change, handoff_id, request.ctx.session.username)
+    except HandoffNotFound:
+        return not_found(request)
+    except InvalidTransition as invalid:
+        message = f"That did not work: {invalid}. Someone may have been quicker."
+        return render(request, "error.html", 409, message=message, back=f"/handoffs/{handoff_id}")
+    return response.redirect(f"/handoffs/{handoff_id}", status=303)
+
+
+@pages.post("/handoffs/<handoff_id:int>/claim")
+@staff_only
+async def claim(request: Request, handoff_id: int) -> HTTPResponse:
+    return await move(request, handoff_id, request.app.ctx.store.claim)
+
+
+@pages.post("/handoffs/<handoff_id:int>/resolve")
+@staff_only
+async def resolve(request: Request, handoff_id: int) -> HTTPResponse:
+    return await move(request, handoff_id, request.app.ctx.store.resolve)
+
+
+def session_secret(settings: Settings) -> str:
+    if settings.staff_session_secret:
+        return settings.staff_session_secret
+    logger.warning("STAFF_SESSION_SECRET is unset: a restart of the console logs everyone out")
+    return secrets.token_urlsafe(32)
+
+
+def create_app(settings: Settings | None = None) -> Sanic:
+    """The console for `settings` (from the environment by default), its database migrated."""
+    settings = settings or get_settings()
+    migrate(settings.database_url)
+    # Logging is the launcher's business (`python -m staff_console` sets it up).
+    app = Sanic("staff_console", configure_logging=False)
     app.ctx.settings = settings
-    app.ctx.store = store or HandoffStore(settings.database_url)
-    app.ctx.signer = Signer(settings.staff_session_secret)
-    app.ctx.throttle = LoginThrottle()
-    app.ctx.templates = _templates()
-    _add_lifecycle(app)
-    _add_pages(app)
-    _add_api(app)
-    return app
+    app.ctx.store = HandoffStore(settings.database_url)
+    app.ctx.signer = SessionSigner(session_secret(settings))
+    app.ctx.login_limiter = LoginRateLimiter()
+    app.ctx.templates = templates()
+    app.ctx.worker = NotificationWorker(app.ctx.store)
+    app.blueprint(pages)
+    app.blueprint(api)
 
+    @app.on_request
+    async def load_session(request: Request) -> None:
+        request.ctx.session = app.ctx.signer.loads(request.cookies.get(SESSION_COOKIE))
 
-def _add_lifecycle(app: Sanic) -> None:
-    @app.before_server_start
-    async def start(app: Sanic, _loop: Any) -> None:
-        # The schema is migrated once at launch (`make run`), not by every process.
-        app.ctx.worker = NotificationWorker(app.ctx.store, app.ctx.settings)
+    @app.on_response
+    async def add_security_headers(_: Request, reply: HTTPResponse) -> None:
+        reply.headers.update(SECURITY_HEADERS)
+
+    @app.after_server_start
+    async def start_worker(*_: Any) -> None:
         app.ctx.worker.start()
 
-    @app.after_server_stop
-    async def stop(app: Sanic, _loop: Any) -> None:
+    @app.before_server_stop
+    async def stop_worker(*_: Any) -> None:
         await app.ctx.worker.stop()
 
-
-def _render(request: Request, template: str, **values: Any) -> response.HTTPResponse:
-    cookie = request.cookies.get(SESSION_COOKIE)
-    csrf = request.app.ctx.signer.csrf_token(cookie) if cookie else ""
-    html = request.app.ctx.templates.get_template(template).render(csrf=csrf, **values)
-    return response.html(html, headers={"Cache-Control": "no-store"})
-
-
-def _staff(request: Request) -> Optional[str]:
-    return request.app.ctx.signer.username_from_cookie(request.cookies.get(SESSION_COOKIE))
-
-
-def _client(request: Request) -> str:
-    return request.ip or "unknown"
-
-
-def _add_pages(app: Sanic) -> None:
-    @app.get("/login")
-    async def login_page(request: Request) -> response.HTTPResponse:
-        return _render(request, "login.html", error=None)
-
-    @app.post("/login")
-    async def login(request: Request) -> response.HTTPResponse:
-        if app.ctx.throttle.blocked(_client(request)):
-            return _render(request, "login.html", error="Too many attempts. Wait a minute.")
-        username = request.form.get("username", "")
-        password = request.form.get("password", "")
-        if not await asyncio.to_thread(app.ctx.store.verify_staff_user, username, password):
-            app.ctx.throttle.failed(_client(request))
-            return _render(request, "login.html", error="Wrong username or password.")
-        redirect = response.redirect("/")
-        redirect.cookies[SESSION_COOKIE] = app.ctx.signer.session_cookie(username)
-        redirect.cookies[SESSION_COOKIE]["httponly"] = True
-        redirect.cookies[SESSION_COOKIE]["samesite"] = "Strict"
-        redirect.cookies[SESSION_COOKIE]["path"] = "/"
-        redirect.cookies[SESSION_COOKIE]["secure"] = app.ctx.settings.secure_cookies
-        return redirect
-
-    @app.post("/logout")
-    async def logout(request: Request) -> response.HTTPResponse:
-        redirect = response.redirect("/login")
-        del redirect.cookies[SESSION_COOKIE]
-        return redirect
-
-    @app.get("/")
-    async def handoff_list(request: Request) -> response.HTTPResponse:
-        if not (staff := _staff(request)):
-            return response.redirect("/login")
-        status = request.args.get("status") or None
-        handoffs = await asyncio.to_thread(app.ctx.store.list_handoffs, status)
-        return _render(request, "list.html", staff=staff, handoffs=handoffs, status=status)
-
-    @app.get("/handoffs/<handoff_id:int>")
-    async def handoff_detail(request: Request, handoff_id: int) -> response.HTTPResponse:
-        if not (staff := _staff(request)):
-            return response.redirect("/login")
-        handoff = await asyncio.to_thread(app.ctx.store.get, handoff_id)
-        if handoff is None:
-            return response.text("Not found", status=404)
-        lines = await asyncio.to_thread(
-            transcript, app.ctx.settings.tracker_store_url, handoff.conversation_id
-        )
-        return _render(request, "detail.html", staff=staff, handoff=handoff, transcript=lines)
-
-    @app.post("/handoffs/<handoff_id:int>/<action:claim|resolve>")
-    async def handoff_action(request: Request, handoff_id: int, action: str) -> response.HTTPResponse:
-        if not (staff := _staff(request)):
-            return response.redirect("/login")
-        if not app.ctx.signer.csrf_valid(request.cookies.get(SESSION_COOKIE), request.form.get("csrf")):
-            return response.text("Invalid form token; reload the page.", status=403)
-        try:
-            await asyncio.to_thread(getattr(app.ctx.store, action), handoff_id, staff)
-        except NotFound:
-            return response.text("Not found", status=404)
-        except InvalidTransition as error:
-            return response.text(f"Not allowed: {error}", status=409)
-        return response.redirect(f"/handoffs/{handoff_id}")
-
-
-def _add_api(app: Sanic) -> None:
-    @app.on_request
-    async def require_token(request: Request) -> Optional[response.HTTPResponse]:
-        if request.path.startswith("/api/") and not bearer_token_valid(
-            request.headers.get("authorization"), app.ctx.settings.staff_api_token
-        ):
-            return response.json({"error": "unauthorized"}, status=401)
-        return None
-
-    @app.get("/api/handoffs")
-    async def api_list(request: Request) -> response.HTTPResponse:
-        handoffs = await asyncio.to_thread(app.ctx.store.list_handoffs, request.args.get("status"))
-        return response.json([h.to_json() for h in handoffs])
-
-    @app.get("/api/handoffs/<handoff_id:int>")
-    async def api_get(request: Request, handoff_id: int) -> response.HTTPResponse:
-        handoff = await asyncio.to_thread(app.ctx.store.get, handoff_id)
-        if handoff is None:
-            return response.json({"error": "not found"}, status=404)
-        return response.json(handoff.to_json())
-
-    @app.post("/api/handoffs/<handoff_id:int>/<action:claim|resolve>")
-    async def api_action(request: Request, handoff_id: int, action: str) -> response.HTTPResponse:
-        staff = str(((request.json if request.body else None) or {}).get("staff") or "api")[:100]
-        try:
-            handoff = await asyncio.to_thread(getattr(app.ctx.store, action), handoff_id, staff)
-        except NotFound:
-            return response.json({"error": "not found"}, status=404)
-        except InvalidTransition as error:
-            return response.json({"error": f"not allowed: {error}"}, status=409)
-        return response.json(handoff.to_json())
+    return app

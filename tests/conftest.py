@@ -8,14 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.channels.fakes import (  # noqa: F401 - session fixtures the bot depends on
-    FakeGraphApi,
-    FakeTwilioApi,
-    fake_graph_api,
-    fake_twilio_api,
-)
 from tests.receivers import MailReceiver, WebhookReceiver, smtp_server, webhook_receiver
 from tests.servers import REPO_ROOT, RunningBot, running_bot
+
+# Fakes of the Graph and Twilio APIs for the bot's WhatsApp channels (`whatsapp_env`).
+pytest_plugins = ["tests.channels.fakes"]
 
 STAFF_API_TOKEN = "test-staff-token"
 
@@ -62,14 +59,10 @@ def bot(
     trained_model: Path,
     tmp_path_factory: pytest.TempPathFactory,
     notification_env: dict[str, str],
-    fake_graph_api: FakeGraphApi,
-    fake_twilio_api: FakeTwilioApi,
+    whatsapp_env: dict[str, str],
 ) -> Iterator[RunningBot]:
-    """The bot as `make run` starts it; shared because starting it takes ~40 s.
-
-    Its WhatsApp channels talk to local fakes of the Graph and Twilio APIs.
-    """
-    env = {**notification_env, **fake_graph_api.env, **fake_twilio_api.env}
+    """The bot as `make run` starts it; shared because starting it takes ~40 s."""
+    env = {**notification_env, **whatsapp_env}
     with running_bot(tmp_path_factory.mktemp("bot"), extra_env=env) as running:
         yield running
 

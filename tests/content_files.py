@@ -16,7 +16,9 @@ def load_yaml(path: Path) -> dict:
 
 def faq_responses() -> dict[str, dict]:
     """`utter_faq/<topic>` -> its (single) response variation."""
-    return {name: variations[0] for name, variations in load_yaml(FAQ_RESPONSES)["responses"].items()}
+    return {
+        name: variations[0] for name, variations in load_yaml(FAQ_RESPONSES)["responses"].items()
+    }
 
 
 def faq_answer(topic: str) -> str:

@@ -1,4 +1,4 @@
-"""Typed and tapped answers to the questionnaire are understood, and unclear ones are not guessed."""
+"""Typed and tapped answers to the questionnaire are understood; unclear ones are not guessed."""
 
 import pytest
 from hypothesis import given
@@ -77,7 +77,7 @@ def test_which_one_answers(text, expected):
 
 def test_every_button_title_means_its_own_option():
     for item in Q.items:
-        for title, expected in zip(Q.yes_no_options, (YES, NO, UNSURE)):
+        for title, expected in zip(Q.yes_no_options, (YES, NO, UNSURE), strict=True):
             assert parse_yes_no(title, Q, item.codes) == expected
 
 

@@ -1,83 +1,213 @@
-"""Staff notifications: delivered by webhook and e-mail, retried, and never losing the hand-off."""
+"""Staff notifications, sent to a local webhook receiver and a local SMTP server."""
 
+import asyncio
+import logging
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 
-from actions.notifications import dispatch_pending
-from actions.persistence import HandoffStore, migrate, utcnow
-from actions.settings import get_settings
-from tests.receivers import smtp_server, webhook_receiver
+from actions.notifications import (
+    NotificationWorker,
+    build_notifiers,
+    dispatch_pending,
+    retry_delay,
+)
+from actions.persistence import HandoffStore, utcnow
+from actions.settings import Settings, get_settings
+from tests.receivers import MailReceiver, WebhookReceiver, smtp_server, webhook_receiver
+from tests.servers import free_port
+
+CONSOLE_URL = "https://staff.clinic.example"
+PATIENT_ANSWERS = {"pregnancy": "yes", "skin_condition_type": ["eczema"]}
+
+
+@pytest.fixture(scope="module")
+def module_webhook() -> Iterator[WebhookReceiver]:
+    """Started once: stopping http.server takes half a second."""
+    with webhook_receiver() as receiver:
+        yield receiver
 
 
 @pytest.fixture
-def store(tmp_path) -> HandoffStore:
-    url = f"sqlite:///{tmp_path / 'clinic.db'}"
-    migrate(url)
-    return HandoffStore(url)
+def webhook(module_webhook: WebhookReceiver) -> WebhookReceiver:
+    module_webhook.received.clear()
+    module_webhook.status = 200
+    return module_webhook
 
 
 @pytest.fixture
-def receivers():
-    with webhook_receiver() as hook, smtp_server() as mail:
-        yield hook, mail
+def mailbox() -> Iterator[MailReceiver]:
+    with smtp_server() as receiver:
+        yield receiver
 
 
-def settings_for(hook, mail):
-    return get_settings({
-        "HANDOFF_WEBHOOK_URL": hook.url,
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(mail.port),
-        "STAFF_NOTIFY_EMAILS": "staff@clinic.test",
-        "STAFF_CONSOLE_PUBLIC_URL": "https://console.clinic.test",
-    })
-
-
-def raise_urgent(store):
-    return store.raise_handoff(
-        conversation_id="c1", channel="whatsapp", reasons=["post_treatment_concern", "herpes"],
-        answers={}, summary="Last message: pus on my cheek", notify_channels=("webhook", "email"),
+def notifier_settings(webhook_url: str, smtp_port: int) -> Settings:
+    return get_settings(
+        {
+            "HANDOFF_WEBHOOK_URL": webhook_url,
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(smtp_port),
+            "SMTP_FROM": "assistant@clinic.example",
+            "STAFF_NOTIFY_EMAILS": "nurses@clinic.example, doctor@clinic.example",
+            "STAFF_CONSOLE_PUBLIC_URL": CONSOLE_URL,
+        }
     )
 
 
-async def test_staff_get_a_webhook_and_an_email(store, receivers):
-    hook, mail = receivers
-    handoff = raise_urgent(store)
-    assert await dispatch_pending(store, settings_for(hook, mail)) == 2
-    (payload,) = hook.received
-    assert payload["reference"] == handoff.reference
-    assert payload["reasons"] == ["post_treatment_concern", "herpes"]
-    assert payload["priority"] == "urgent"
-    assert payload["console_url"] == f"https://console.clinic.test/handoffs/{handoff.id}"
-    assert handoff.reference in payload["text"]
-    (email,) = mail.messages
-    assert email["Subject"] == f"URGENT: New hand-off {handoff.reference}"
-    assert email["To"] == "staff@clinic.test"
-    assert "pus" not in email.get_payload()
-    assert store.notification_statuses(handoff.id) == [("webhook", "sent", 1), ("email", "sent", 1)]
+def raise_for(store: HandoffStore, reasons: list[str], conversation_id: str = "conv-1"):
+    return store.raise_handoff(
+        conversation_id=conversation_id,
+        channel="whatsapp",
+        reasons=reasons,
+        answers=PATIENT_ANSWERS,
+        summary="Reasons: see the console.",
+        contact_name="Ann Patient",
+        contact_phone="+44 7700 900123",
+        notify_channels=["webhook", "email"],
+    )
 
 
-async def test_a_notifier_that_is_down_is_retried_then_given_up_without_losing_the_handoff(
-    store, receivers
+def statuses(store: HandoffStore, handoff_id: int) -> list[tuple[str, str, int]]:
+    return [(n.channel, n.status, n.attempts) for n in store.notifications(handoff_id)]
+
+
+async def test_an_urgent_handoff_reaches_the_webhook_and_the_mailbox(store, webhook, mailbox):
+    handoff = raise_for(store, ["post_treatment_concern", "herpes"])
+    notifiers = build_notifiers(notifier_settings(webhook.url, mailbox.port))
+
+    assert await dispatch_pending(store, notifiers=notifiers) == 2
+
+    [payload] = webhook.received
+    link = f"{CONSOLE_URL}/handoffs/{handoff.id}"
+    assert payload == {
+        "text": f"URGENT hand-off {handoff.reference}: post_treatment_concern, herpes "
+        f"(whatsapp). Open: {link}",
+        "reference": handoff.reference,
+        "reasons": ["post_treatment_concern", "herpes"],
+        "priority": "urgent",
+        "conversation_id": "conv-1",
+        "channel": "whatsapp",
+        "console_url": link,
+    }
+    [mail] = mailbox.messages
+    assert mail["Subject"] == f"URGENT: New hand-off {handoff.reference}"
+    assert mail["To"] == "nurses@clinic.example, doctor@clinic.example"
+    body = mail.get_payload(decode=True).decode()
+    assert handoff.reference in body and "post_treatment_concern, herpes" in body and link in body
+    assert statuses(store, handoff.id) == [("webhook", "sent", 1), ("email", "sent", 1)]
+
+
+async def test_messages_leave_out_answers_and_contact_details(store, webhook, mailbox):
+    handoff = raise_for(store, ["pregnancy"])
+    await dispatch_pending(
+        store, notifiers=build_notifiers(notifier_settings(webhook.url, mailbox.port))
+    )
+
+    [mail] = mailbox.messages
+    assert mail["Subject"] == f"New hand-off {handoff.reference}"
+    sent = str(webhook.received) + mail.as_string()
+    for private in ("Ann Patient", "7700", "skin_condition", "eczema"):
+        assert private not in sent
+
+
+async def test_a_dead_webhook_is_retried_with_backoff_then_given_up_without_raising(
+    store, mailbox, caplog
 ):
-    hook, mail = receivers
-    hook.status = 503
-    settings = settings_for(hook, mail)
-    handoff = raise_urgent(store)
-    now = utcnow()
-    for minutes in (0, 1, 5):
-        await dispatch_pending(store, settings, now=now + timedelta(minutes=minutes))
-    assert store.notification_statuses(handoff.id) == [("webhook", "failed", 3), ("email", "sent", 1)]
-    assert store.get(handoff.id).status == "open"
+    dead_url = f"http://127.0.0.1:{free_port()}/hook"  # nothing listens there
+    notifiers = build_notifiers(notifier_settings(dead_url, mailbox.port))
+    handoff = raise_for(store, ["post_treatment_concern"])
+    start = utcnow()
+
+    assert await dispatch_pending(store, start, notifiers) == 1  # the e-mail still goes
+    [webhook, email] = store.notifications(handoff.id)
+    assert (webhook.status, webhook.attempts, email.status) == ("pending", 1, "sent")
+    assert webhook.next_attempt_at == start + timedelta(seconds=30)
+    assert "ClientConnectorError" in webhook.last_error
+
+    # Not due again before its back-off is over; then twice more, 30 s and 120 s apart.
+    assert await dispatch_pending(store, start + timedelta(seconds=29), notifiers) == 0
+    assert statuses(store, handoff.id)[0] == ("webhook", "pending", 1)
+    await dispatch_pending(store, start + timedelta(seconds=30), notifiers)
+    assert statuses(store, handoff.id)[0] == ("webhook", "pending", 2)
+    with caplog.at_level(logging.ERROR, logger="actions.notifications"):
+        await dispatch_pending(store, start + timedelta(seconds=150), notifiers)
+    assert statuses(store, handoff.id)[0] == ("webhook", "failed", 3)
+    assert f"{handoff.reference} by webhook failed (attempt 3 of 3, giving up)" in caplog.text
+
+    # Failed for good: never sent again, and the hand-off is untouched.
+    assert await dispatch_pending(store, start + timedelta(days=1), notifiers) == 0
+    assert store.get(handoff.id) == handoff
 
 
-async def test_a_retry_succeeds_once_the_notifier_is_back(store, receivers):
-    hook, mail = receivers
-    hook.status = 503
-    settings = settings_for(hook, mail)
-    handoff = raise_urgent(store)
-    await dispatch_pending(store, settings)
-    hook.status = 200
-    await dispatch_pending(store, settings, now=utcnow() + timedelta(minutes=1))
-    assert store.notification_statuses(handoff.id)[0] == ("webhook", "sent", 2)
-    assert [p["reference"] for p in hook.received] == [handoff.reference]
+async def test_an_error_status_from_the_webhook_counts_as_a_failure(store, webhook, mailbox):
+    webhook.status = 503
+    handoff = raise_for(store, ["pregnancy"])
+    await dispatch_pending(
+        store, notifiers=build_notifiers(notifier_settings(webhook.url, mailbox.port))
+    )
+    assert statuses(store, handoff.id) == [("webhook", "pending", 1), ("email", "sent", 1)]
+    assert "503" in store.notifications(handoff.id)[0].last_error
+
+
+async def test_a_channel_no_longer_configured_is_retried_not_lost(store):
+    handoff = raise_for(store, ["pregnancy"])
+    assert await dispatch_pending(store, notifiers={}) == 0
+    [webhook, email] = store.notifications(handoff.id)
+    assert (webhook.status, webhook.attempts) == ("pending", 1)
+    assert "no webhook notifier is configured" in webhook.last_error
+
+
+async def test_an_unreachable_database_is_logged_not_raised(caplog):
+    store = HandoffStore(f"postgresql://postgres@127.0.0.1:{free_port()}/nowhere")
+    assert await dispatch_pending(store, notifiers={}) == 0
+    assert "Could not send staff notifications" in caplog.text
+
+
+async def test_two_senders_at_once_send_each_notification_once(store, webhook, mailbox):
+    raise_for(store, ["pregnancy"])
+    notifiers = build_notifiers(notifier_settings(webhook.url, mailbox.port))
+    sent = await asyncio.gather(
+        dispatch_pending(store, notifiers=notifiers), dispatch_pending(store, notifiers=notifiers)
+    )
+    assert sorted(sent) == [0, 2]
+    assert len(webhook.received) == 1 and len(mailbox.messages) == 1
+
+
+async def test_the_worker_sends_in_the_background_with_the_configured_notifiers(
+    store, webhook, monkeypatch
+):
+    monkeypatch.setenv("HANDOFF_WEBHOOK_URL", webhook.url)
+    monkeypatch.delenv("SMTP_HOST", raising=False)
+    handoff = store.raise_handoff(
+        conversation_id="conv-2",
+        channel="rest",
+        reasons=["human_requested"],
+        answers={},
+        summary="",
+    )
+    worker = NotificationWorker(store, interval_s=0.05)
+    worker.start()
+    try:
+        for _ in range(100):
+            if webhook.received:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await worker.stop()
+    assert [payload["reference"] for payload in webhook.received] == [handoff.reference]
+
+
+def test_the_backoff_waits_30_then_120_seconds_then_gives_up():
+    assert [retry_delay(attempts) for attempts in (1, 2, 3)] == [
+        timedelta(seconds=30),
+        timedelta(seconds=120),
+        None,
+    ]
+
+
+def test_only_configured_channels_get_a_notifier():
+    assert list(build_notifiers(get_settings({}))) == []
+    assert list(build_notifiers(get_settings({"SMTP_HOST": "mail"}))) == []  # nobody to tell
+    both = build_notifiers(notifier_settings("http://hook", 25))
+    assert list(both) == ["webhook", "email"]

@@ -1,14 +1,14 @@
-"""The questionnaire form: each answer is understood, unclear ones are asked again, flags are kept."""
+"""The questionnaire form: answers understood, unclear ones asked again, flags kept."""
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.questionnaire import load_questionnaire
 from actions.screening_form import (
     ActionConcludeScreening,
     ActionResetScreening,
     ValidateScreeningForm,
 )
-from actions.questionnaire import load_questionnaire
 from tests.actions.trackers import domain_dict, make_tracker, mention, slot_events
 
 FORM = "screening_form"

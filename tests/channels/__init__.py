@@ -1,1 +1,1 @@
-"""Tests of the WhatsApp channels (channels/): units, in-process webhooks, and whole conversations."""
+"""Tests of the WhatsApp channels (channels/): units, in-process webhooks, whole conversations."""

@@ -1,4 +1,4 @@
-"""A channel's webhook served in-process, registered the way Rasa registers it, with a stand-in agent."""
+"""A channel's webhook served in-process, registered as Rasa registers it, with a stand-in agent."""
 
 import asyncio
 import uuid
@@ -22,7 +22,7 @@ QUESTION = {
 
 
 class StandInAgent:
-    """Records each message and answers it with `responses`, through the message's output channel."""
+    """Records each message and answers it with `responses` through its output channel."""
 
     def __init__(self, *responses: dict[str, Any]) -> None:
         self.messages: list[UserMessage] = []
@@ -35,7 +35,7 @@ class StandInAgent:
             await message.output_channel.send_response(message.sender_id, dict(response))
 
     async def wait_for_messages(self, count: int, timeout_s: float = 10) -> list[UserMessage]:
-        """The messages handled so far, once there are `count` (the channel may work in the background)."""
+        """The messages handled so far, once there are `count` (channels may answer later)."""
         async with asyncio.timeout(timeout_s):
             while len(self.messages) < count:
                 await asyncio.sleep(0.02)
@@ -45,6 +45,9 @@ class StandInAgent:
 @asynccontextmanager
 async def serving(channel: InputChannel, agent: StandInAgent) -> AsyncIterator[str]:
     """Serve `channel` under /webhooks/<name>/ on a free loopback port; yields the base URL."""
+    # As sanic-testing does: lets several apps start in one process (Sanic rewrites
+    # some of its own methods at start-up, and only test mode keeps the originals).
+    Sanic.test_mode = True
     app = Sanic(f"channel_test_{uuid.uuid4().hex}", configure_logging=False)
     app.ctx.agent = agent
     register([channel], app, route="/webhooks/")

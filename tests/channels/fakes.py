@@ -1,9 +1,9 @@
-"""Local stand-ins for Meta's Graph API and Twilio's REST API, and the session fixtures running them.
+"""Local stand-ins for Meta's Graph API and Twilio's REST API, and session fixtures running them.
 
 Each fake is an aiohttp server on a free loopback port, in a thread of its own
 (so sync and async tests alike can use it), recording every POST it receives.
-The session fixtures are started before the bot, whose channels are pointed at
-them through `env`.
+The session fixtures start before the bot (tests/conftest.py), whose channels
+`whatsapp_env` points at them.
 """
 
 import asyncio
@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Optional, Self
+from typing import Any, Self
 
 import pytest
 from aiohttp import web
@@ -40,12 +40,16 @@ class Received:
 
 
 class FakeApi:
-    """Records the POSTs it receives; answers with `reply`, or with `fail_status` when set."""
+    """Records the POSTs it receives; answers with `reply`, or with `fail_status` when set.
+
+    `delay_s` makes every answer slow, as a distant API can be.
+    """
 
     def __init__(self) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.fail_status: Optional[int] = None
+        self.fail_status: int | None = None
+        self.delay_s = 0.0
         self._received: list[Received] = []
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
@@ -86,8 +90,11 @@ class FakeApi:
         received = Received(request.path, dict(request.headers), body)
         with self._lock:
             self._received.append(received)
+        await asyncio.sleep(self.delay_s)
         if self.fail_status:
-            return web.json_response({"error": {"code": 131000, "message": "failed"}}, status=self.fail_status)
+            return web.json_response(
+                {"error": {"code": 131000, "message": "failed"}}, status=self.fail_status
+            )
         status, answer = self.reply(received, next(self._ids))
         return web.json_response(answer, status=status)
 
@@ -166,11 +173,19 @@ class FakeTwilioApi(FakeApi):
 
 @pytest.fixture(scope="session")
 def fake_graph_api() -> Iterator[FakeGraphApi]:
+    """The Graph API the session's bot sends WhatsApp (Cloud API) replies to."""
     with FakeGraphApi() as fake:
         yield fake
 
 
 @pytest.fixture(scope="session")
 def fake_twilio_api() -> Iterator[FakeTwilioApi]:
+    """The Twilio API the session's bot sends WhatsApp (Twilio) replies to."""
     with FakeTwilioApi() as fake:
         yield fake
+
+
+@pytest.fixture(scope="session")
+def whatsapp_env(fake_graph_api: FakeGraphApi, fake_twilio_api: FakeTwilioApi) -> dict[str, str]:
+    """The bot's environment for its WhatsApp channels: test secrets, the fakes' URLs."""
+    return {**fake_graph_api.env, **fake_twilio_api.env}

@@ -80,8 +80,14 @@ def test_the_ending_is_the_last_paragraph_line_or_sentence_that_fits():
         "Intro one.\n\nIntro two.",
         question,
     )
-    assert split_ending(f"Intro one. Intro two.\n{question}", 20) == ("Intro one. Intro two.", question)
-    assert split_ending(f"Intro one. Intro two. {question}", 20) == ("Intro one. Intro two.", question)
+    assert split_ending(f"Intro one. Intro two.\n{question}", 20) == (
+        "Intro one. Intro two.",
+        question,
+    )
+    assert split_ending(f"Intro one. Intro two. {question}", 20) == (
+        "Intro one. Intro two.",
+        question,
+    )
     assert split_ending("short", 20) == ("", "short")
 
 
@@ -110,4 +116,6 @@ def test_a_button_without_payload_sends_its_title_and_vice_versa():
 
 def test_numbered_options():
     assert numbered_options(YES_NO) == "1. Yes\n2. No"
-    assert with_numbered_options("Are you pregnant?", YES_NO) == "Are you pregnant?\n\n1. Yes\n2. No"
+    assert (
+        with_numbered_options("Are you pregnant?", YES_NO) == "Are you pregnant?\n\n1. Yes\n2. No"
+    )

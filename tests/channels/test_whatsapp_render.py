@@ -51,13 +51,17 @@ def test_up_to_three_options_are_reply_buttons():
 
 
 def test_reply_button_titles_are_cut_to_20_characters():
-    (message,) = button_messages(TO, QUESTION, [{"title": "Another skin condition", "payload": "x"}], "Choose")
+    (message,) = button_messages(
+        TO, QUESTION, [{"title": "Another skin condition", "payload": "x"}], "Choose"
+    )
     (button,) = message["interactive"]["action"]["buttons"]
     assert button["reply"] == {"id": "x", "title": "Another skin condit…"}
 
 
 def test_four_to_ten_options_are_a_list():
-    (message,) = button_messages(TO, "Which of these?", buttons(5, "Raised mole or wart, option"), "Choose")
+    (message,) = button_messages(
+        TO, "Which of these?", buttons(5, "Raised mole or wart, option"), "Choose"
+    )
     interactive = message["interactive"]
     assert interactive["type"] == "list"
     assert interactive["body"] == {"text": "Which of these?"}
@@ -70,7 +74,9 @@ def test_four_to_ten_options_are_a_list():
 
 @given(count=st.integers(4, 10), title=st.text(min_size=1, max_size=100))
 def test_list_rows_stay_within_the_limits(count, title):
-    (message,) = button_messages(TO, QUESTION, buttons(count, title), "A very long list button label")
+    (message,) = button_messages(
+        TO, QUESTION, buttons(count, title), "A very long list button label"
+    )
     action = message["interactive"]["action"]
     assert len(action["button"]) <= 20
     rows = action["sections"][0]["rows"]
@@ -97,8 +103,14 @@ def test_a_body_over_1024_characters_goes_first_as_text():
 @given(text=st.text(min_size=1, max_size=3000), count=st.integers(1, 12))
 def test_nothing_is_lost_and_every_body_fits(text, count):
     messages = button_messages(TO, text, buttons(count), "Choose")
-    bodies = [m["text"]["body"] if m["type"] == "text" else m["interactive"]["body"]["text"] for m in messages]
-    assert all(len(b) <= (4096 if m["type"] == "text" else 1024) for b, m in zip(bodies, messages))
+    bodies = [
+        m["text"]["body"] if m["type"] == "text" else m["interactive"]["body"]["text"]
+        for m in messages
+    ]
+    assert all(
+        len(b) <= (4096 if m["type"] == "text" else 1024)
+        for b, m in zip(bodies, messages, strict=True)
+    )
     assert "".join("".join(bodies).split()).startswith("".join(text.split()))
 
 

@@ -2,7 +2,7 @@
 
 import json
 import uuid
-from typing import Any, Optional
+from typing import Any
 
 from twilio.request_validator import RequestValidator
 
@@ -34,14 +34,19 @@ def _change(value: dict[str, Any]) -> dict[str, Any]:
             {
                 "id": "WABA-ID",
                 "changes": [
-                    {"field": "messages", "value": {"messaging_product": "whatsapp", "metadata": metadata, **value}}
+                    {
+                        "field": "messages",
+                        "value": {"messaging_product": "whatsapp", "metadata": metadata, **value},
+                    }
                 ],
             }
         ],
     }
 
 
-def message_payload(sender: str, message: dict[str, Any], message_id: Optional[str] = None) -> dict[str, Any]:
+def message_payload(
+    sender: str, message: dict[str, Any], message_id: str | None = None
+) -> dict[str, Any]:
     """A webhook payload with one incoming message (`message` holds its type and content)."""
     return _change(
         {
@@ -58,7 +63,7 @@ def message_payload(sender: str, message: dict[str, Any], message_id: Optional[s
     )
 
 
-def text_payload(sender: str, text: str, message_id: Optional[str] = None) -> dict[str, Any]:
+def text_payload(sender: str, text: str, message_id: str | None = None) -> dict[str, Any]:
     return message_payload(sender, {"type": "text", "text": {"body": text}}, message_id)
 
 
@@ -70,14 +75,22 @@ def reply_payload(sender: str, reply_id: str, kind: str = "button_reply") -> dic
 
 def status_payload(recipient: str) -> dict[str, Any]:
     """A delivery status update for a message the bot sent."""
-    status = {"id": new_message_id(), "status": "delivered", "timestamp": "1700000001", "recipient_id": recipient}
+    status = {
+        "id": new_message_id(),
+        "status": "delivered",
+        "timestamp": "1700000001",
+        "recipient_id": recipient,
+    }
     return _change({"statuses": [status]})
 
 
 def meta_request(payload: Any, secret: str = WHATSAPP_APP_SECRET) -> tuple[bytes, dict[str, str]]:
     """The raw body and headers of a webhook POST signed as Meta signs it."""
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-    return body, {"Content-Type": "application/json", META_SIGNATURE_HEADER: meta_signature(body, secret)}
+    return body, {
+        "Content-Type": "application/json",
+        META_SIGNATURE_HEADER: meta_signature(body, secret),
+    }
 
 
 def twilio_form(sender: str, text: str) -> dict[str, str]:
@@ -95,7 +108,9 @@ def twilio_form(sender: str, text: str) -> dict[str, str]:
     }
 
 
-def twilio_headers(url: str, form: dict[str, str], token: str = TWILIO_AUTH_TOKEN) -> dict[str, str]:
+def twilio_headers(
+    url: str, form: dict[str, str], token: str = TWILIO_AUTH_TOKEN
+) -> dict[str, str]:
     """The signature header Twilio sends with `form` POSTed to `url`."""
     return {TWILIO_SIGNATURE_HEADER: RequestValidator(token).compute_signature(url, form)}
 

@@ -40,7 +40,7 @@ def test_every_follow_up_button_means_its_own_option(item):
     (question,) = RESPONSES[f"utter_ask_screening_form_{item.follow_up.slot}"]
     payloads = [b["payload"] for b in question["buttons"]]
     assert len(payloads) == len(item.follow_up.options)
-    for payload, option in zip(payloads, item.follow_up.options):
+    for payload, option in zip(payloads, item.follow_up.options, strict=True):
         assert parse_options(payload, item.follow_up, Q) == [option.code]
     assert set(item.follow_up.codes) == set(item.codes)
 

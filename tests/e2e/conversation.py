@@ -22,7 +22,10 @@ def asked_slot(replies: list[dict]) -> str | None:
 
 
 def run_questionnaire(
-    bot: RunningBot, sender: str, answers: dict[str, str], opening: str = "can I have microneedling?"
+    bot: RunningBot,
+    sender: str,
+    answers: dict[str, str],
+    opening: str = "can I have microneedling?",
 ) -> tuple[list[dict], list[str]]:
     """Answer every question, tapping the button titles given in `answers` (default "No").
 

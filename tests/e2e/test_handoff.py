@@ -32,7 +32,9 @@ def test_asking_for_a_human_collects_contact_details_and_gives_a_reference(bot, 
 def test_an_invalid_phone_or_email_is_asked_again(bot, sender):
     bot.send(sender, "I want to talk to someone")
     bot.send(sender, "Sam")
-    assert bot.send(sender, "tomorrow afternoon")[0]["text"] == response_text("utter_contact_details_invalid")
+    assert bot.send(sender, "tomorrow afternoon")[0]["text"] == response_text(
+        "utter_contact_details_invalid"
+    )
 
 
 def test_a_volunteered_contraindication_goes_to_staff_at_once(bot, sender):
@@ -49,7 +51,9 @@ def test_a_negated_or_someone_elses_condition_is_not_a_flag(bot, sender):
 
 
 def test_a_worrying_symptom_after_treatment_is_urgent(bot, sender):
-    replies = bot.send(sender, "I had microneedling 3 days ago and now there's pus and I have a fever")
+    replies = bot.send(
+        sender, "I had microneedling 3 days ago and now there's pus and I have a fever"
+    )
     assert replies[0]["text"] == response_text("utter_handoff_post_treatment_concern")
     assert "urgent" in give_contact_details(bot, sender)
 
@@ -62,7 +66,9 @@ def test_once_staff_have_the_conversation_no_new_screening_but_faqs_still_answer
     assert [r["text"] for r in replies] == [
         response_text("utter_handoff_already_open", handoff_reference=reference)
     ]
-    assert [r["text"] for r in bot.send(sender, "when will I see results?")] == [faq_answer("results")]
+    assert [r["text"] for r in bot.send(sender, "when will I see results?")] == [
+        faq_answer("results")
+    ]
 
 
 def test_two_misunderstandings_then_accepting_staff_contact(bot, sender):

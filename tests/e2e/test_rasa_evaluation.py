@@ -21,8 +21,16 @@ MIN_FAQ_TOPIC_ACCURACY = 0.95
 def results(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("rasa-test")
     command = [
-        str(REPO_ROOT / ".venv" / "bin" / "rasa"), "test", "--model", str(trained_model),
-        "--nlu", "tests/nlu/heldout.yml", "--stories", "tests/conversations", "--out", str(out),
+        str(REPO_ROOT / ".venv" / "bin" / "rasa"),
+        "test",
+        "--model",
+        str(trained_model),
+        "--nlu",
+        "tests/nlu/heldout.yml",
+        "--stories",
+        "tests/conversations",
+        "--out",
+        str(out),
     ]
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(REPO_ROOT)}
     subprocess.run(command, cwd=REPO_ROOT, env=env, check=True, capture_output=True)

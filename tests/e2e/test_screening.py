@@ -69,6 +69,10 @@ def test_a_question_mid_way_is_answered_then_the_questionnaire_resumes(bot, send
 
 
 def test_several_flags_and_not_sure_all_reach_staff(bot, sender):
-    answers = {"pregnancy": "Not sure", "skin_condition": "Yes", "skin_condition_type": "eczema and rosacea"}
+    answers = {
+        "pregnancy": "Not sure",
+        "skin_condition": "Yes",
+        "skin_condition_type": "eczema and rosacea",
+    }
     replies, _ = run_questionnaire(bot, sender, answers)
     assert replies[0]["text"] == response_text("utter_screening_flagged")

@@ -1,79 +1,161 @@
-"""A staff console served by `python -m staff_console` on a free port, with its own database."""
+"""One staff console, started as `python -m staff_console` on a free loopback port.
 
+It is shared by the console and API tests (starting it takes a few seconds) and
+always stopped at the end. Tests add their own hand-offs through a `HandoffStore`
+on the same SQLite file, and their own messages to a Rasa-style tracker store, so
+each test uses conversation ids of its own.
+"""
+
+import json
 import os
+import re
 import subprocess
 import sys
+import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import requests
+import sqlalchemy as sa
 
-from actions.persistence import HandoffStore
+from actions import persistence
+from actions.persistence import HandoffStore, HandoffView, engine_for, migrate
 from tests.servers import REPO_ROOT, free_port, stop_group, wait_until_up
 
-API_TOKEN = "console-test-token"
-PASSWORD = "correct horse battery staple"
+USERNAME, PASSWORD = "nurse.kim", "correct horse battery"
+API_TOKEN = "test-api-token"
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+# The columns of Rasa's SQL tracker store table that the console reads.
+RASA_EVENTS_TABLE = """
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, type_name VARCHAR(255) NOT NULL,
+    timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT
+)
+"""
+NOTIFIER_VARIABLES = ("HANDOFF_WEBHOOK_URL", "SMTP_HOST", "STAFF_NOTIFY_EMAILS")
 
 
 @dataclass
 class Console:
+    """A running console, its databases, and helpers to put data in them."""
+
     url: str
     store: HandoffStore
     tracker_store_url: str
 
-    def login(self, username: str = "alice", password: str = PASSWORD) -> requests.Session:
-        session = requests.Session()
-        session.post(f"{self.url}/login", data={"username": username, "password": password})
-        return session
+    def raise_handoff(self, reasons: list[str], **details) -> HandoffView:
+        """A hand-off in a conversation of its own."""
+        arguments = {
+            "conversation_id": f"console-{uuid.uuid4().hex[:10]}",
+            "channel": "rest",
+            "reasons": reasons,
+            "answers": {},
+            "summary": "Summary.",
+            "notify_channels": [],
+            **details,
+        }
+        return self.store.raise_handoff(**arguments)
 
-    def api(self, method: str, path: str, token: str | None = API_TOKEN, **kwargs) -> requests.Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return requests.request(method, f"{self.url}/api{path}", headers=headers, timeout=10, **kwargs)
+    def add_messages(self, conversation_id: str, *messages: tuple[str, str]) -> None:
+        """(speaker, text) pairs stored as Rasa does, with events staff never see in between."""
+        with engine_for(self.tracker_store_url).begin() as connection:
+            for speaker, text in messages:
+                for type_name, data in ((speaker, {"text": text}), ("action", {"name": "x"})):
+                    connection.execute(
+                        sa.text(
+                            "INSERT INTO events (sender_id, type_name, timestamp, data)"
+                            " VALUES (:sender, :type, :timestamp, :data)"
+                        ),
+                        {
+                            "sender": conversation_id,
+                            "type": type_name,
+                            "timestamp": time.time(),
+                            "data": json.dumps(data),
+                        },
+                    )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     workdir = tmp_path_factory.mktemp("console")
+    database_url = f"sqlite:///{workdir / 'clinic.db'}"
+    tracker_store_url = f"sqlite:///{workdir / 'tracker.db'}"
+    migrate(database_url)
+    store = HandoffStore(database_url)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(persistence, "BCRYPT_ROUNDS", 4)  # quick logins
+        store.create_staff_user(USERNAME, PASSWORD)
+    with engine_for(tracker_store_url).begin() as connection:
+        connection.execute(sa.text(RASA_EVENTS_TABLE))
+
     port = free_port()
     env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO_ROOT),
-        "DATABASE_URL": f"sqlite:///{workdir / 'clinic.db'}",
-        "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
+        **{k: v for k, v in os.environ.items() if k not in NOTIFIER_VARIABLES},
+        "DATABASE_URL": database_url,
+        "TRACKER_STORE_URL": tracker_store_url,
+        "STAFF_CONSOLE_HOST": "127.0.0.1",
         "STAFF_CONSOLE_PORT": str(port),
         "STAFF_API_TOKEN": API_TOKEN,
-        "STAFF_SESSION_SECRET": "test-secret",
+        "STAFF_SESSION_SECRET": "test-session-secret",
+        # As behind a proxy: lets the rate-limit test be a client of its own.
+        "SANIC_REAL_IP_HEADER": "x-real-ip",
     }
-    subprocess.run(
-        [sys.executable, "-m", "staff_console", "create-user", "alice"],
-        input=PASSWORD + "\n", text=True, env=env, cwd=REPO_ROOT, check=True, capture_output=True,
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "staff_console"], env=env, cwd=REPO_ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
+    log_path = workdir / "console.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "staff_console"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/login", process, 60)
-        yield Console(f"http://127.0.0.1:{port}", HandoffStore(env["DATABASE_URL"]), env["TRACKER_STORE_URL"])
+        wait_until_up(f"{url}/health", process, timeout_s=30)
+        yield Console(url=url, store=store, tracker_store_url=tracker_store_url)
+    except Exception:
+        print(log_path.read_text(errors="replace")[-5000:])
+        raise
     finally:
         stop_group(process)
 
 
-def raise_handoff(store: HandoffStore, conversation_id: str, reasons: list[str], **extra) -> int:
-    """Store a hand-off as the bot would; returns its id."""
-    view = store.raise_handoff(
-        conversation_id=conversation_id,
-        channel="rest",
-        reasons=reasons,
-        answers=extra.pop("answers", {"pregnancy": "no"}),
-        summary=extra.pop("summary", "test"),
-        **extra,
+def csrf_token(page: str) -> str:
+    return CSRF_INPUT.search(page).group(1)
+
+
+def log_in(
+    console: Console,
+    username: str = USERNAME,
+    password: str = PASSWORD,
+    next_path: str = "/",
+    **headers: str,
+) -> tuple[requests.Session, requests.Response]:
+    """A browser-like session after submitting the login form, and the form's answer."""
+    browser = requests.Session()
+    browser.headers.update(headers)
+    form = browser.get(f"{console.url}/login", params={"next": next_path}, timeout=10)
+    reply = browser.post(
+        f"{console.url}/login",
+        data={
+            "csrf_token": csrf_token(form.text),
+            "username": username,
+            "password": password,
+            "next": next_path,
+        },
+        allow_redirects=False,
+        timeout=10,
     )
-    return view.id
+    return browser, reply
 
 
 @pytest.fixture
-def tracker_db(console: Console) -> Path:
-    return Path(console.tracker_store_url.removeprefix("sqlite:///"))
+def staff(console: Console) -> Iterator[requests.Session]:
+    """A logged-in member of staff."""
+    browser, reply = log_in(console)
+    assert reply.status_code == 303, reply.text
+    with browser:
+        yield browser

@@ -1,0 +1,93 @@
+"""The JSON API for other clinic systems, behind `Authorization: Bearer <STAFF_API_TOKEN>`.
+
+GET  /api/handoffs[?status=open]      hand-offs, urgent first, then oldest
+GET  /api/handoffs/<id>               one hand-off, with its transcript
+POST /api/handoffs/<id>/claim         body {"staff": "..."} (optional; default "api")
+POST /api/handoffs/<id>/resolve       likewise
+
+401 without the token (or when no token is configured), 404 for an unknown id,
+409 for a claim or resolve the hand-off's status does not allow.
+"""
+
+import asyncio
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from actions.persistence import STATUSES, HandoffNotFound, HandoffView, InvalidTransition
+from staff_console.auth import Handler, bearer_token_valid
+from staff_console.transcripts import read_transcript
+
+DEFAULT_STAFF = "api"
+
+api = Blueprint("api", url_prefix="/api")
+
+
+def error(status: int, message: str, **headers: str) -> HTTPResponse:
+    return response.json({"error": message}, status=status, headers=headers)
+
+
+def token_required(handler: Handler) -> Handler:
+    @wraps(handler)
+    async def checked(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+        expected = request.app.ctx.settings.staff_api_token
+        if not bearer_token_valid(request.headers.get("authorization"), expected):
+            return error(401, "a valid API token is required", **{"WWW-Authenticate": "Bearer"})
+        return await handler(request, *args, **kwargs)
+
+    return checked
+
+
+@api.get("/handoffs")
+@token_required
+async def list_handoffs(request: Request) -> HTTPResponse:
+    status = request.args.get("status")
+    if status is not None and status not in STATUSES:
+        return error(400, f"status must be one of {', '.join(STATUSES)}")
+    handoffs = await asyncio.to_thread(request.app.ctx.store.list, status)
+    return response.json({"handoffs": [handoff.to_json() for handoff in handoffs]})
+
+
+@api.get("/handoffs/<handoff_id:int>")
+@token_required
+async def get_handoff(request: Request, handoff_id: int) -> HTTPResponse:
+    handoff = await asyncio.to_thread(request.app.ctx.store.get, handoff_id)
+    if handoff is None:
+        return error(404, "no such hand-off")
+    transcript = await asyncio.to_thread(
+        read_transcript, request.app.ctx.settings.tracker_store_url, handoff.conversation_id
+    )
+    return response.json({**handoff.to_json(), "transcript": [m.to_json() for m in transcript]})
+
+
+async def _move(
+    request: Request, handoff_id: int, move: Callable[[int, str], HandoffView]
+) -> HTTPResponse:
+    """Claim or resolve, in the name of the body's `staff` (default "api")."""
+    body = request.json or {}
+    staff = body.get("staff", DEFAULT_STAFF) if isinstance(body, dict) else None
+    if not isinstance(staff, str) or not staff.strip():
+        return error(400, 'the body must be like {"staff": "name"}')
+    try:
+        handoff = await asyncio.to_thread(move, handoff_id, staff)
+    except HandoffNotFound:
+        return error(404, "no such hand-off")
+    except InvalidTransition as invalid:
+        return error(409, str(invalid))
+    return response.json(handoff.to_json())
+
+
+@api.post("/handoffs/<handoff_id:int>/claim")
+@token_required
+async def claim(request: Request, handoff_id: int) -> HTTPResponse:
+    return await _move(request, handoff_id, request.app.ctx.store.claim)
+
+
+@api.post("/handoffs/<handoff_id:int>/resolve")
+@token_required
+async def resolve(request: Request, handoff_id: int) -> HTTPResponse:
+    return await _move(request, handoff_id, request.app.ctx.store.resolve)
