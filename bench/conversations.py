@@ -27,16 +27,18 @@ def clinic_conversation() -> tuple[str, ...]:
 
 
 # The stock bot only knows the intents `rasa init` ships with; the phrases are
-# its own training examples, through both its happy and its sad story.
+# its own training examples, through its sad stories and its happy one. The
+# "no" comes early: further into a conversation than its stories go, its TED
+# policy answers a "no" with silence.
 STOCK_CONVERSATION: tuple[str, ...] = (
     "hello",
+    "my day was horrible",
+    "no",
+    "hi",
     "I am sad",
     "yes",
     "are you a bot?",
     "good morning",
     "I am feeling very good",
-    "hi",
-    "my day was horrible",
-    "no",
     "bye",
 )

@@ -5,10 +5,11 @@ tracker store in a temporary SQLite file, the real action server started by
 `make run`), sends the benchmark's conversation through `Agent.handle_text`
 and times, per message: every node of Rasa's graphs (each NLU component, each
 policy), the tracker store's reads and writes, and the round trips to the
-action server. What is left is Rasa's own bookkeeping around them. The HTTP
-layer (Sanic, the REST channel) is not in this picture: compare the total with
-the benchmark's latency at one conversation to see it. `--cprofile` adds the
-functions that took the most time.
+action server and Rasa's check of their answers. What is left is Rasa's own
+bookkeeping around them. The HTTP layer (Sanic, the REST channel) is not in
+this picture: compare the total with the benchmark's latency at one
+conversation to see it. `--cprofile` adds the functions that took the most
+time (and slows everything down while it counts).
 """
 
 import argparse
@@ -27,11 +28,14 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent, load_agent
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.core.utils import AvailableEndpoints
 from rasa.engine.graph import GraphNode
+from rasa.utils.common import configure_logging_and_warnings
 from rasa.utils.endpoints import EndpointConfig
+from rasa.utils.log_utils import configure_structlog
 
 from bench.conversations import clinic_conversation
 from tests.servers import REPO_ROOT, running_bot
@@ -101,6 +105,14 @@ def instrumented(timings: Timings) -> Iterator[None]:
             "request",
             timings.timed_async("action server round trip", EndpointConfig.request),
         ),
+        # Rasa checks each action server answer against a JSON schema, after the round trip.
+        (
+            RemoteAction,
+            "_validate_action_result",
+            timings.timed(
+                lambda _: "action server answer validation", RemoteAction._validate_action_result
+            ),
+        ),
     ]
     with ExitStack() as stack:
         for owner, name, replacement in patches:
@@ -151,6 +163,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     # Rasa reads this whenever it would report; `make` exports it, `python -m` may not.
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+    # Rasa's default log level, as `rasa run` sets it up: debug logging would be
+    # a large part of what is measured.
+    configure_logging_and_warnings()
+    configure_structlog()
     profiler = cProfile.Profile() if args.cprofile else None
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
         workdir = Path(tmp)

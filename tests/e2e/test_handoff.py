@@ -2,6 +2,9 @@
 
 import re
 
+import requests
+
+from tests.conftest import STAFF_API_TOKEN
 from tests.content_files import faq_answer
 from tests.e2e.conversation import response_text, run_questionnaire
 from tests.servers import eventually
@@ -87,3 +90,43 @@ def test_staff_are_notified_by_webhook_and_email(bot, sender, staff_webhook, sta
     mail = eventually(lambda: [m for m in staff_mailbox.messages if reference in m["Subject"]])
     assert mail[0]["Subject"].startswith("URGENT")
     assert "pus" not in mail[0].get_payload()  # health details stay behind the console login
+
+
+def staff_api(bot, path: str) -> list | dict:
+    response = requests.get(
+        f"{bot.console_url}/api{path}",
+        headers={"Authorization": f"Bearer {STAFF_API_TOKEN}"},
+        timeout=10,
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+def test_staff_see_the_flagged_questionnaire_through_the_api(bot, sender):
+    answers = {"skin_condition": "Yes", "skin_condition_type": "Rosacea", "cold_sores": "Not sure"}
+    run_questionnaire(bot, sender, answers)
+    reference = REFERENCE.search(give_contact_details(bot, sender)).group(0)
+    (handoff,) = [h for h in staff_api(bot, "/handoffs?status=open") if h["reference"] == reference]
+    assert handoff["conversation_id"] == sender
+    assert handoff["channel"] == "rest"
+    assert handoff["reasons"] == ["rosacea", "herpes"]
+    assert handoff["priority"] == "normal"
+    assert handoff["contact"] == {"name": "Sam Taylor", "phone": "07700 900123", "email": None}
+    detail = staff_api(bot, f"/handoffs/{handoff['id']}")
+    assert detail["answers"]["skin_condition_type"] == ["rosacea"]
+    assert detail["answers"]["cold_sores"] == "unsure"
+
+
+def test_a_volunteered_flag_reaches_staff_with_its_code(bot, sender):
+    bot.send(sender, "I'm on Roaccutane at the moment, is that a problem?")
+    reference = REFERENCE.search(give_contact_details(bot, sender)).group(0)
+    (handoff,) = [h for h in staff_api(bot, "/handoffs") if h["reference"] == reference]
+    assert handoff["reasons"] == ["acne_medication"]
+
+
+def test_asking_for_a_human_is_one_handoff_however_often_asked(bot, sender):
+    bot.send(sender, "I want to speak to a person")
+    give_contact_details(bot, sender)
+    bot.send(sender, "can I talk to a human please")
+    mine = [h for h in staff_api(bot, "/handoffs") if h["conversation_id"] == sender]
+    assert len(mine) == 1 and mine[0]["reasons"] == ["human_requested"]
