@@ -26,6 +26,8 @@ export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_SERVER_PORT)/webhook
 export TRACKER_STORE_URL ?= sqlite:///var/tracker.db
 export DATABASE_URL ?= sqlite:///var/clinic.db
 export RASA_MODEL ?= $(MODEL)
+# Secrets and local settings for `make run` (see .env.example).
+ENV_FILE ?= .env
 export WEBCHAT_HOST ?= 127.0.0.1
 export WEBCHAT_PORT ?= 8000
 export STAFF_CONSOLE_HOST ?= 127.0.0.1
@@ -88,7 +90,7 @@ run: train webchat  ## Start the action server, the Rasa server and the web-chat
 	@echo "Web chat page:  http://$(WEBCHAT_HOST):$(WEBCHAT_PORT)/"
 	@echo "Staff console:  http://$(STAFF_CONSOLE_HOST):$(STAFF_CONSOLE_PORT)/"
 	$(PYTHON) -m actions.persistence
-	$(BIN)/honcho start -f Procfile
+	$(BIN)/honcho start -f Procfile -e $(ENV_FILE)
 
 shell: train  ## Chat with the bot in the terminal
 	@mkdir -p var

@@ -57,7 +57,8 @@ def whatsapp_number(tracker: Tracker) -> str | None:
     """The sender's phone number when the conversation is on WhatsApp."""
     if tracker.get_latest_input_channel() not in WHATSAPP_CHANNELS:
         return None
-    return tracker.sender_id.removeprefix("whatsapp:")
+    # Twilio's sender ids are "whatsapp:+44...", Meta's are digits only ("44..."): store +44...
+    return "+" + tracker.sender_id.removeprefix("whatsapp:").lstrip("+")
 
 
 def reasons_for_request(tracker: Tracker) -> tuple[list[str], str]:

@@ -122,6 +122,8 @@ def running_bot(workdir: Path, extra_env: dict[str, str] | None = None) -> Itera
         "DATABASE_URL": database_url,
         "STAFF_CONSOLE_PORT": str(console_port),
         **(extra_env or {}),
+        # A developer's .env (real secrets, real API URLs) must never reach the test bot.
+        "ENV_FILE": "/dev/null",
     }
     # Nothing from the developer's shell may switch telemetry on behind the test's back.
     env.pop("RASA_TELEMETRY_ENABLED", None)

@@ -72,6 +72,11 @@ async def test_tiny_load_against_the_running_bot(bot):
     assert result.messages_per_s > 0
     assert 0 < result.latency_ms(50) <= result.latency_ms(95) <= result.latency_ms(99)
 
+    # Both of the bot's servers are found under `make run`, with their memory.
+    rasa_mb = peak_memory_mb(bot.process.pid, Server.RASA)
+    action_mb = peak_memory_mb(bot.process.pid, Server.ACTIONS)
+    assert rasa_mb and action_mb and rasa_mb > action_mb > 0
+
     stock = bot_result("stock", [level(2, [100, 200])])
     cells = table_cells(markdown_table(bot_result("this bot", [result]), stock))
     assert cells[0] == COLUMNS
@@ -188,6 +193,5 @@ def test_servers_are_told_apart(cmdline, server):
     assert not next(other for other in Server if other is not server).runs(cmdline)
 
 
-def test_memory_of_a_tree_without_servers():
+def test_process_tree_starts_at_its_root():
     assert os.getpid() in descendants(os.getpid())
-    assert peak_memory_mb(os.getpid(), Server.RASA) is None

@@ -134,7 +134,7 @@ def test_the_questionnaire_with_reply_buttons_ends_in_a_handoff_to_the_whatsapp_
     reference = REFERENCE.search(texts[-1]).group(0)
     handoff = HandoffStore(bot.database_url).get_by_reference(reference)
     assert handoff.channel == "whatsapp"
-    assert handoff.contact["phone"] == patient.number
+    assert handoff.contact["phone"] == f"+{patient.number}"
     assert "keloid_history" in handoff.reasons
 
 
