@@ -48,7 +48,7 @@ export TWILIO_WEBHOOK_URL ?=
 # Twilio's REST API; empty: Twilio's own (tests point it at a fake).
 export TWILIO_API_URL ?=
 
-.PHONY: help install lock train webchat browser run shell test validate evaluate lint clean
+.PHONY: help install lock train webchat browser run shell test validate evaluate bench lint clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -104,6 +104,9 @@ evaluate: train  ## NLU accuracy on the held-out paraphrases, and the conversati
 
 test: train webchat browser  ## Run the whole test suite
 	$(PYTHON) -m pytest
+
+bench: train  ## Benchmark against the stock `rasa init` bot into docs/benchmarks.md (~10 min, quiet machine)
+	$(PYTHON) -m bench --out docs/benchmarks.md
 
 lint: install  ## Lint and format check
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

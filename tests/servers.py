@@ -54,17 +54,21 @@ def stop_group(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def group_pids(session_id: int) -> list[int]:
-    """The pids of every process in a session (Linux /proc)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if os.getsid(int(entry.name)) == session_id:
-                    pids.append(int(entry.name))
-            except (ProcessLookupError, PermissionError):
-                continue
-    return pids
+def descendant_pids(root: int) -> list[int]:
+    """The pids of every process started, directly or not, by `root` (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
 
 
 def process_environ(pid: int) -> dict[str, str]:
@@ -101,7 +105,7 @@ class RunningBot:
 
     def pids_running(self, fragment: str) -> list[int]:
         """Pids of this bot's processes whose command line contains `fragment`."""
-        return [p for p in group_pids(self.process.pid) if fragment in process_cmdline(p)]
+        return [p for p in descendant_pids(self.process.pid) if fragment in process_cmdline(p)]
 
 
 @contextmanager
@@ -115,6 +119,8 @@ def running_bot(workdir: Path, extra_env: dict[str, str] | None = None) -> Itera
         "RASA_HOST": "127.0.0.1",
         "RASA_PORT": str(rasa_port),
         "ACTION_SERVER_PORT": str(action_port),
+        # Set, not derived: an outer `make test` has already exported the default one.
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "WEBCHAT_HOST": "127.0.0.1",
         "WEBCHAT_PORT": str(webchat_port),
         "RASA_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",

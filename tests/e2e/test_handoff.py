@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 import requests
 
 from tests.conftest import STAFF_API_TOKEN
@@ -40,8 +41,17 @@ def test_an_invalid_phone_or_email_is_asked_again(bot, sender):
     )
 
 
-def test_a_volunteered_contraindication_goes_to_staff_at_once(bot, sender):
-    replies = bot.send(sender, "I'm 12 weeks pregnant, can I do this?")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm 12 weeks pregnant, can I do this?",
+        "I'm 3 months pregnant, is microneedling allowed?",
+        "I've had rosacea for years, does that rule me out?",
+        "I'm on Accutane at the moment, can I still have microneedling",
+    ],
+)
+def test_a_volunteered_contraindication_goes_to_staff_at_once(bot, sender, text):
+    replies = bot.send(sender, text)
     assert [r["text"] for r in replies] == [
         response_text("utter_handoff_disclosure"),
         response_text("utter_ask_contact_form_contact_name"),
@@ -99,7 +109,8 @@ def staff_api(bot, path: str) -> list | dict:
         timeout=10,
     )
     response.raise_for_status()
-    return response.json()
+    body = response.json()
+    return body["handoffs"] if "handoffs" in body else body
 
 
 def test_staff_see_the_flagged_questionnaire_through_the_api(bot, sender):
