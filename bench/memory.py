@@ -10,7 +10,7 @@ pages that forked workers share are counted once per worker.
 from enum import Enum
 from pathlib import Path
 
-from tests.servers import process_cmdline
+from tests.servers import descendant_pids, process_cmdline
 
 
 class Server(Enum):
@@ -23,28 +23,6 @@ class Server(Enum):
         # The Rasa server's command line is a prefix of the action server's.
         is_actions = Server.ACTIONS.value in cmdline
         return self.value in cmdline and (self is Server.ACTIONS) == is_actions
-
-
-def descendants(root: int) -> list[int]:
-    """`root` and every process below it.
-
-    Walks parent links rather than sessions: honcho starts each Procfile line
-    in a session of its own.
-    """
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # The command name (2nd field) may contain spaces; ppid follows its ")".
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(stat.parent.name))
-    found, queue = [], [root]
-    while queue:
-        pid = queue.pop()
-        found.append(pid)
-        queue.extend(children.get(pid, []))
-    return found
 
 
 def _peak_kib(pid: int) -> int:
@@ -61,9 +39,10 @@ def _is_python(cmdline: str) -> bool:
 
 
 def peak_memory_mb(root_pid: int, server: Server) -> float | None:
-    """Peak RSS in MB of `server`'s processes under `root_pid`; None if it runs none."""
+    """Peak RSS in MB of `server`'s processes: `root_pid` and those below it; None if none."""
     peaks = []
-    for pid in descendants(root_pid):
+    # The root is the stock bot's Rasa server itself; for this bot it is `make`.
+    for pid in [root_pid, *descendant_pids(root_pid)]:
         try:
             cmdline = process_cmdline(pid)
             if _is_python(cmdline) and server.runs(cmdline):

@@ -5,14 +5,12 @@ through the REST channel: a Rasa server that listens but has not answered yet
 (TensorFlow builds its graphs on the first message) is not ready for visitors.
 """
 
-import os
 import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from unittest import mock
 
 import requests
 
@@ -47,14 +45,9 @@ def first_reply(rasa_url: str) -> None:
 def serve_clinic(workdir: Path) -> Iterator[ServedBot]:
     """This bot exactly as `make run` starts it, with its own SQLite tracker store."""
     started = time.monotonic()
-    # Under `make bench`, make has exported ACTION_ENDPOINT_URL for the default
-    # action server port; `make run` would keep it instead of deriving it from
-    # the free port its action server gets, and Rasa would call the wrong one.
-    with mock.patch.dict(os.environ):
-        os.environ.pop("ACTION_ENDPOINT_URL", None)
-        with running_bot(workdir) as bot:
-            first_reply(bot.rasa_url)
-            yield ServedBot(bot.rasa_url, bot.process.pid, time.monotonic() - started)
+    with running_bot(workdir) as bot:
+        first_reply(bot.rasa_url)
+        yield ServedBot(bot.rasa_url, bot.process.pid, time.monotonic() - started)
 
 
 @contextmanager

@@ -4,13 +4,14 @@ Only that it works is checked here; how fast the bot is, is `make bench`'s job.
 """
 
 import math
-import os
+import subprocess
+import sys
 
 import pytest
 
 from bench.conversations import STOCK_CONVERSATION, clinic_conversation
 from bench.load import Budget, LevelResult, percentile, run_level
-from bench.memory import Server, descendants, peak_memory_mb
+from bench.memory import Server, peak_memory_mb
 from bench.projects import TrainingTimes
 from bench.report import (
     END_MARKER,
@@ -193,5 +194,12 @@ def test_servers_are_told_apart(cmdline, server):
     assert not next(other for other in Server if other is not server).runs(cmdline)
 
 
-def test_process_tree_starts_at_its_root():
-    assert os.getpid() in descendants(os.getpid())
+def test_a_server_started_directly_counts_itself():
+    # As the stock bot's `rasa run` is: the root of the tree is the server.
+    command = [sys.executable, "-c", "import sys; sys.stdin.read()", "rasa run"]
+    process = subprocess.Popen(command, stdin=subprocess.PIPE)
+    try:
+        assert peak_memory_mb(process.pid, Server.RASA) > 0
+        assert peak_memory_mb(process.pid, Server.ACTIONS) is None
+    finally:
+        process.communicate(b"")

@@ -1,0 +1,62 @@
+"""Rasa's REST channel, answering bad requests with a clear 4xx instead of a 500.
+
+Rasa's own `rest` channel reads `request.json` without checks: invalid JSON, a
+wrong content type or a missing sender end in a server error. This one checks
+the request first and cleans the message text (see user_text.py). Same name,
+URL and response format as Rasa's; configured in credentials.yml as `rest`.
+"""
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from channels.user_text import clean_user_text
+
+MAX_SENDER_CHARS = 255
+
+
+def request_problem(request: Request) -> str | None:
+    """Why a webhook request cannot be processed, or None if it can."""
+    if request.content_type.split(";")[0].strip() != "application/json":
+        return "expected Content-Type: application/json"
+    try:
+        body = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return "the body is not valid UTF-8 JSON"
+    if not isinstance(body, dict):
+        return "the body must be a JSON object"
+    sender = body.get("sender")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
+        return f"'sender' must be a non-empty string of at most {MAX_SENDER_CHARS} characters"
+    if body.get("message") is not None and not isinstance(body["message"], str):
+        return "'message' must be a string"
+    return None
+
+
+class ClinicRestInput(RestInput):
+    """The `rest` channel with request checks and cleaned message text."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def _extract_message(self, req: Request) -> str:
+        return clean_user_text(req.json.get("message"))
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = super().blueprint(on_new_message)
+
+        @webhook.middleware("request")
+        async def reject_bad_requests(request: Request) -> response.HTTPResponse | None:
+            if request.method != "POST":
+                return None
+            problem = request_problem(request)
+            status = 415 if problem and problem.startswith("expected Content-Type") else 400
+            return response.json({"error": problem}, status=status) if problem else None
+
+        return webhook
