@@ -31,6 +31,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from channels.messages import Button, split_text, with_numbered_options
 from channels.options import OfferedOptions
 from channels.signatures import TWILIO_SIGNATURE_HEADER, twilio_signature_valid
+from channels.user_text import clean_user_text
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +123,8 @@ class TwilioWhatsAppInput(TwilioInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def with_chosen_option(message: UserMessage) -> None:
-            message.text = await self.options.translate(message.sender_id, message.text)
+            text = clean_user_text(message.text)
+            message.text = await self.options.translate(message.sender_id, text)
             await on_new_message(message)
 
         webhook = super().blueprint(with_chosen_option)

@@ -33,6 +33,7 @@ from channels.messages import Button
 from channels.options import OfferedOptions
 from channels.signatures import META_SIGNATURE_HEADER, meta_signature_valid
 from channels.stores import Store, store_from_env
+from channels.user_text import clean_user_text
 from channels.whatsapp_payload import IncomingMessage, MalformedPayload, incoming_messages
 from channels.whatsapp_render import GraphMessage, button_messages, text_messages
 
@@ -223,7 +224,7 @@ class WhatsAppCloudInput(InputChannel):
         return not ours or not theirs or ours == theirs
 
     async def _handle(self, message: IncomingMessage, on_new_message: OnNewMessage) -> None:
-        text = message.text
+        text = clean_user_text(message.text)
         if not message.is_reply:
             text = await self.options.translate(message.sender, text)
         metadata = {"profile_name": message.profile_name} if message.profile_name else None
