@@ -1,0 +1,1 @@
+"""Extensions of the Rasa server itself that make it faster (see docs/benchmarks.md)."""
