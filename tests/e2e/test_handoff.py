@@ -110,7 +110,7 @@ def staff_api(bot, path: str) -> list | dict:
     )
     response.raise_for_status()
     body = response.json()
-    return body["handoffs"] if "handoffs" in body else body
+    return body.get("handoffs", body)
 
 
 def test_staff_see_the_flagged_questionnaire_through_the_api(bot, sender):
