@@ -1,6 +1,5 @@
 """People ask about the treatment in their own words and get the clinic's answer."""
 
-
 from tests.content_files import REPO_ROOT, faq_answer, load_yaml
 
 QUESTIONS = load_yaml(REPO_ROOT / "tests" / "data" / "faq_questions.yml")["questions"]
