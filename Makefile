@@ -26,6 +26,7 @@ export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_SERVER_PORT)/webhook
 export TRACKER_STORE_URL ?= sqlite:///var/tracker.db
 export DATABASE_URL ?= sqlite:///var/clinic.db
 export RASA_MODEL ?= $(MODEL)
+export RASA_ENDPOINTS ?= endpoints.yml
 # Secrets and local settings for `make run` (see .env.example).
 ENV_FILE ?= .env
 export WEBCHAT_HOST ?= 127.0.0.1
