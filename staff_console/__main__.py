@@ -2,10 +2,13 @@
 
 `python -m staff_console create-user USERNAME` adds a login; the password is read
 from standard input when it is piped in, otherwise asked for twice without echo.
+`python -m staff_console export-conversation ID` prints everything stored about a
+conversation as JSON; `delete-conversation ID` deletes it all.
 """
 
 import argparse
 import getpass
+import json
 import logging
 import sys
 
@@ -40,6 +43,21 @@ def create_user(settings: Settings, username: str) -> int:
     return 0
 
 
+PRIVACY_COMMANDS = {
+    "export-conversation": "print everything stored about a conversation (JSON)",
+    "delete-conversation": "delete everything stored about a conversation",
+}
+
+
+def privacy(settings: Settings, command: str, conversation_id: str) -> int:
+    from staff_console.privacy import delete_conversation, export_conversation
+
+    store = HandoffStore(settings.database_url)
+    action = export_conversation if command == "export-conversation" else delete_conversation
+    print(json.dumps(action(settings, store, conversation_id), indent=2))
+    return 0
+
+
 def serve(settings: Settings) -> int:
     from staff_console.app import create_app  # Sanic only when serving
 
@@ -59,10 +77,14 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command")
     create = commands.add_parser("create-user", help="add a staff login")
     create.add_argument("username")
+    for name, help_text in PRIVACY_COMMANDS.items():
+        commands.add_parser(name, help=help_text).add_argument("conversation_id")
     args = parser.parse_args(argv)
     settings = get_settings()
     if args.command == "create-user":
         return create_user(settings, args.username)
+    if args.command in PRIVACY_COMMANDS:
+        return privacy(settings, args.command, args.conversation_id)
     return serve(settings)
 
 

@@ -4,6 +4,8 @@ GET  /api/handoffs[?status=open]      hand-offs, urgent first, then oldest
 GET  /api/handoffs/<id>               one hand-off, with its transcript
 POST /api/handoffs/<id>/claim         body {"staff": "..."} (optional; default "api")
 POST /api/handoffs/<id>/resolve       likewise
+GET  /api/conversations/<id>/export   everything stored about a conversation
+DELETE /api/conversations/<id>        delete everything stored about it
 
 401 without the token (or when no token is configured), 404 for an unknown id,
 409 for a claim or resolve the hand-off's status does not allow.
@@ -20,6 +22,7 @@ from sanic.response import HTTPResponse
 
 from actions.persistence import STATUSES, HandoffNotFound, HandoffView, InvalidTransition
 from staff_console.auth import Handler, bearer_token_valid
+from staff_console.privacy import delete_conversation, export_conversation
 from staff_console.transcripts import read_transcript
 
 DEFAULT_STAFF = "api"
@@ -91,3 +94,19 @@ async def claim(request: Request, handoff_id: int) -> HTTPResponse:
 @token_required
 async def resolve(request: Request, handoff_id: int) -> HTTPResponse:
     return await _move(request, handoff_id, request.app.ctx.store.resolve)
+
+
+@api.get("/conversations/<conversation_id:str>/export")
+@token_required
+async def export(request: Request, conversation_id: str) -> HTTPResponse:
+    ctx = request.app.ctx
+    data = await asyncio.to_thread(export_conversation, ctx.settings, ctx.store, conversation_id)
+    return response.json(data)
+
+
+@api.delete("/conversations/<conversation_id:str>")
+@token_required
+async def delete(request: Request, conversation_id: str) -> HTTPResponse:
+    ctx = request.app.ctx
+    counts = await asyncio.to_thread(delete_conversation, ctx.settings, ctx.store, conversation_id)
+    return response.json({"deleted": counts})

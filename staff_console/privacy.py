@@ -1,0 +1,50 @@
+"""Everything stored about one conversation: exported for the person, or deleted.
+
+Patients' health answers are personal data. A conversation lives in two places:
+Rasa's tracker store (every event, messages included) and the project's own
+tables (hand-offs with questionnaire answers and contact details, and their
+notifications). Export gathers both; deletion removes both.
+"""
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+
+from actions.persistence import HandoffStore, engine_for
+from actions.settings import Settings
+from staff_console.transcripts import EVENTS
+
+
+def _has_events(settings: Settings) -> bool:
+    return sa.inspect(engine_for(settings.tracker_store_url)).has_table("events")
+
+
+def export_conversation(
+    settings: Settings, store: HandoffStore, conversation_id: str
+) -> dict[str, Any]:
+    """The conversation's tracker events and hand-offs, as JSON-ready data."""
+    events: list[dict[str, Any]] = []
+    if _has_events(settings):
+        query = (
+            sa.select(EVENTS.c.data)
+            .where(EVENTS.c.sender_id == conversation_id)
+            .order_by(EVENTS.c.id)
+        )
+        with engine_for(settings.tracker_store_url).connect() as connection:
+            events = [json.loads(data or "{}") for (data,) in connection.execute(query)]
+    handoffs = [h.to_json() for h in store.list() if h.conversation_id == conversation_id]
+    return {"conversation_id": conversation_id, "events": events, "handoffs": handoffs}
+
+
+def delete_conversation(
+    settings: Settings, store: HandoffStore, conversation_id: str
+) -> dict[str, int]:
+    """Delete the conversation everywhere; returns how many events and hand-offs went."""
+    deleted_events = 0
+    if _has_events(settings):
+        with engine_for(settings.tracker_store_url).begin() as connection:
+            deleted_events = connection.execute(
+                sa.delete(EVENTS).where(EVENTS.c.sender_id == conversation_id)
+            ).rowcount
+    return {"events": deleted_events, "handoffs": store.delete_conversation(conversation_id)}
