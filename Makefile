@@ -18,13 +18,45 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
+# Production mode (README, "Production mode"): PostgreSQL, Redis, two Rasa servers
+# and two action servers behind nginx, kept running by supervisord. Its defaults
+# come first so the single-machine ones below only fill in what is left.
+export CLINIC_MODE ?= development
+ifeq ($(CLINIC_MODE),production)
+export RASA_ENDPOINTS ?= endpoints.production.yml
+export PROXY_HOST ?= 127.0.0.1
+export PROXY_PORT ?= 8000
+export RASA_PORT_2 ?= 5006
+export ACTION_PROXY_PORT ?= 5055
+export ACTION_SERVER_PORT ?= 5056
+export ACTION_SERVER_PORT_2 ?= 5057
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PROXY_PORT)/webhook
+export WEBCHAT_PORT ?= 8001
+export RASA_PUBLIC_URL ?= http://$(PROXY_HOST):$(PROXY_PORT)
+export REDIS_HOST ?= 127.0.0.1
+export REDIS_PORT ?= 6379
+export REDIS_DB ?= 0
+export REDIS_PASSWORD ?=
+export REDIS_KEY_PREFIX ?= clinic
+export WHATSAPP_DEDUP_REDIS_URL ?= redis://$(REDIS_HOST):$(REDIS_PORT)/$(REDIS_DB)
+export WHATSAPP_OPTIONS_REDIS_URL ?= redis://$(REDIS_HOST):$(REDIS_PORT)/$(REDIS_DB)
+export NGINX_DIR ?= $(CURDIR)/var/nginx
+export SUPERVISOR_DIR ?= $(CURDIR)/var/supervisor
+RUN_NEEDS := proxy
+START_PROCESSES = deploy/run-production.sh
+else
+START_PROCESSES = $(BIN)/honcho start -f Procfile -e $(ENV_FILE)
+endif
+
 # Defaults for a single machine; override any of them in the environment (see README).
 export RASA_HOST ?= 127.0.0.1
 export RASA_PORT ?= 5005
 export ACTION_SERVER_PORT ?= 5055
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_SERVER_PORT)/webhook
+export ACTION_SERVER_TIMEOUT_S ?= 10
 export TRACKER_STORE_URL ?= sqlite:///var/tracker.db
 export DATABASE_URL ?= sqlite:///var/clinic.db
+export HANDOFF_SPOOL_DIR ?= var/spool
 export RASA_MODEL ?= $(MODEL)
 export RASA_ENDPOINTS ?= endpoints.yml
 # Secrets and local settings for `make run` (see .env.example).
@@ -49,7 +81,7 @@ export TWILIO_WEBHOOK_URL ?=
 # Twilio's REST API; empty: Twilio's own (tests point it at a fake).
 export TWILIO_API_URL ?=
 
-.PHONY: help install lock train webchat browser run shell test validate evaluate bench lint clean
+.PHONY: help install lock train webchat browser proxy run shell test validate evaluate bench lint clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -83,15 +115,19 @@ browser: /usr/bin/chromium  ## Install Debian's Chromium for the browser tests, 
 /usr/bin/chromium:
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
 
-run: train webchat  ## Start the action server, the Rasa server and the web-chat page (Ctrl-C stops all)
+proxy: /usr/sbin/nginx  ## Install Debian's nginx for production mode, if missing
+
+/usr/sbin/nginx:
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx-light gettext-base
+
+run: train webchat $(RUN_NEEDS)  ## Start the bot, its action server, the chat page and the staff console (Ctrl-C stops all)
 	@mkdir -p var
-	@echo "Rasa REST:      http://$(RASA_HOST):$(RASA_PORT)/webhooks/rest/webhook"
-	@echo "Rasa socket.io: http://$(RASA_HOST):$(RASA_PORT)/socket.io"
-	@echo "Action server:  http://127.0.0.1:$(ACTION_SERVER_PORT)/webhook"
+	@echo "Mode:           $(CLINIC_MODE)"
+	@echo "Rasa REST:      $(RASA_PUBLIC_URL)/webhooks/rest/webhook"
 	@echo "Web chat page:  http://$(WEBCHAT_HOST):$(WEBCHAT_PORT)/"
 	@echo "Staff console:  http://$(STAFF_CONSOLE_HOST):$(STAFF_CONSOLE_PORT)/"
 	$(PYTHON) -m actions.persistence
-	$(BIN)/honcho start -f Procfile -e $(ENV_FILE)
+	$(START_PROCESSES)
 
 shell: train  ## Chat with the bot in the terminal
 	@mkdir -p var
@@ -103,7 +139,7 @@ validate: install  ## Check the training data and domain for mistakes
 evaluate: train  ## NLU accuracy on the held-out paraphrases, and the conversation tests
 	$(RASA) test --model $(MODEL) --nlu tests/nlu --stories tests/conversations --out results --fail-on-prediction-errors
 
-test: train webchat browser  ## Run the whole test suite
+test: train webchat browser proxy  ## Run the whole test suite
 	$(PYTHON) -m pytest
 
 bench: train  ## Benchmark against the stock `rasa init` bot into docs/benchmarks.md (~10 min, quiet machine)

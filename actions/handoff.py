@@ -9,13 +9,15 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions.disclosures import flagged_codes
 from actions.notifications import dispatch_pending
-from actions.persistence import HandoffStore
+from actions.persistence import HandoffStore, HandoffView
 from actions.questionnaire import load_questionnaire
 from actions.screening_decision import answered_items
-from actions.settings import get_settings
+from actions.settings import Settings, get_settings
+from actions.spool import SpooledHandoff, describe, spool_handoff
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +138,25 @@ def _summary(reasons: list[str], tracker: Tracker) -> str:
     return f"Reasons: {', '.join(reasons)}. Last message: {text}"
 
 
+async def _store_or_spool(
+    details: dict[str, Any], settings: Settings
+) -> HandoffView | SpooledHandoff:
+    """The stored hand-off; with the database unreachable, the one kept in the spool instead."""
+    store = HandoffStore()
+    try:
+        handoff = await asyncio.to_thread(store.raise_handoff, **details)
+    except SQLAlchemyError as error:
+        logger.error(
+            "Could not store the hand-off of conversation %s (%s); keeping it in %s",
+            details["conversation_id"],
+            describe(error),
+            settings.handoff_spool_dir,
+        )
+        return await asyncio.to_thread(spool_handoff, settings.handoff_spool_dir, **details)
+    _notify_in_background(store)
+    return handoff
+
+
 class ActionRaiseHandoff(Action):
     """Stores the hand-off, queues staff notifications and gives the person a reference."""
 
@@ -147,18 +168,17 @@ class ActionRaiseHandoff(Action):
     ) -> List[EventType]:
         reasons = tracker.get_slot(REASONS_SLOT) or ["human_requested"]
         settings = get_settings()
-        store = HandoffStore()
-        handoff = await asyncio.to_thread(
-            store.raise_handoff,
-            conversation_id=tracker.sender_id,
-            channel=tracker.get_latest_input_channel() or "unknown",
-            reasons=reasons,
-            answers=answered_items(load_questionnaire(), tracker.slots),
-            summary=_summary(reasons, tracker),
-            notify_channels=settings.notifier_channels,
+        details = {
+            "conversation_id": tracker.sender_id,
+            "channel": tracker.get_latest_input_channel() or "unknown",
+            "reasons": reasons,
+            "answers": answered_items(load_questionnaire(), tracker.slots),
+            "summary": _summary(reasons, tracker),
+            "notify_channels": settings.notifier_channels,
             **_contact_fields(tracker),
-        )
-        _notify_in_background(store)
+        }
+        # Staff hear of it either way: from the outbox, or from the spool (notifications.py).
+        handoff = await _store_or_spool(details, settings)
         urgent = handoff.priority == "urgent"
         dispatcher.utter_message(
             response="utter_handoff_raised_urgent" if urgent else "utter_handoff_raised",

@@ -6,7 +6,9 @@ notifier that is down never loses a hand-off. `dispatch_pending` sends what is
 due, retries failures with exponential back-off and finally marks them failed
 (logged at ERROR). The action server calls it right after raising a hand-off;
 the staff console's `NotificationWorker` calls it every few seconds, so retries
-happen even when the conversation has moved on.
+happen even when the conversation has moved on. The worker also drains the
+spool of hand-offs kept on disk while the database was down (spool.py,
+`drain_spool`), notifying staff straight from the file until it can be stored.
 
 Messages carry the reference, the reason codes and a console link, never the
 patient's answers or contact details: those stay behind the console's login.
@@ -18,12 +20,16 @@ import smtplib
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any, Protocol
 
 import aiohttp
+from sqlalchemy.exc import SQLAlchemyError
 
+from actions import spool
 from actions.persistence import URGENT, DueNotification, HandoffStore, HandoffView, utcnow
 from actions.settings import Settings, get_settings
+from actions.spool import SpooledHandoff
 
 logger = logging.getLogger(__name__)
 
@@ -37,18 +43,24 @@ SEND_LEASE = timedelta(minutes=2)
 WORKER_INTERVAL_S = 5.0
 
 
+# A stored hand-off, or one kept in the spool while the database is down.
+AnyHandoff = HandoffView | SpooledHandoff
+
+
 class Notifier(Protocol):
     """Sends one hand-off notification, raising on any failure."""
 
-    async def send(self, handoff: HandoffView) -> None: ...
+    async def send(self, handoff: AnyHandoff) -> None: ...
 
 
-def console_link(console_url: str, handoff: HandoffView) -> str:
-    """The hand-off's page in the staff console."""
+def console_link(console_url: str, handoff: AnyHandoff) -> str:
+    """The hand-off's page in the staff console; the list for a spooled one (no page yet)."""
+    if isinstance(handoff, SpooledHandoff):
+        return f"{console_url}/"
     return f"{console_url}/handoffs/{handoff.id}"
 
 
-def headline(handoff: HandoffView) -> str:
+def headline(handoff: AnyHandoff) -> str:
     urgency = "URGENT hand-off" if handoff.priority == URGENT else "New hand-off"
     return f"{urgency} {handoff.reference}: {', '.join(handoff.reasons)}"
 
@@ -59,7 +71,7 @@ class WebhookNotifier:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def payload(self, handoff: HandoffView) -> dict[str, Any]:
+    def payload(self, handoff: AnyHandoff) -> dict[str, Any]:
         link = console_link(self.settings.staff_console_public_url, handoff)
         return {
             "text": f"{headline(handoff)} ({handoff.channel}). Open: {link}",
@@ -71,7 +83,7 @@ class WebhookNotifier:
             "console_url": link,
         }
 
-    async def send(self, handoff: HandoffView) -> None:
+    async def send(self, handoff: AnyHandoff) -> None:
         timeout = aiohttp.ClientTimeout(total=SEND_TIMEOUT_S)
         async with (
             aiohttp.ClientSession(timeout=timeout) as session,
@@ -88,7 +100,7 @@ class EmailNotifier:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def message(self, handoff: HandoffView) -> EmailMessage:
+    def message(self, handoff: AnyHandoff) -> EmailMessage:
         urgency = "URGENT: " if handoff.priority == URGENT else ""
         message = EmailMessage()
         # Only the reference in the subject: it shows on lock screens and in mail logs.
@@ -115,7 +127,7 @@ class EmailNotifier:
                 smtp.login(settings.smtp_username, settings.smtp_password or "")
             smtp.send_message(message)
 
-    async def send(self, handoff: HandoffView) -> None:
+    async def send(self, handoff: AnyHandoff) -> None:
         await asyncio.to_thread(self._send_blocking, self.message(handoff))
 
 
@@ -194,11 +206,64 @@ async def dispatch_pending(
     return sum(result is True for result in results)
 
 
-class NotificationWorker:
-    """Runs `dispatch_pending` every `interval_s` seconds in the background until stopped."""
+async def _notify_from_spool(
+    directory: Path, record: SpooledHandoff, notifiers: Mapping[str, Notifier]
+) -> None:
+    """Tell staff about a hand-off the database does not have yet; note who was reached."""
+    channels = [name for name in record.channels_to_notify if name in notifiers]
+    results = await asyncio.gather(
+        *(notifiers[name].send(record) for name in channels), return_exceptions=True
+    )
+    sent = []
+    for name, result in zip(channels, results, strict=True):
+        if isinstance(result, Exception):
+            logger.warning(
+                "Notifying staff of spooled %s by %s failed: %r", record.reference, name, result
+            )
+        else:
+            sent.append(name)
+    if sent:
+        await asyncio.to_thread(spool.write, directory, record.with_notified(sent))
 
-    def __init__(self, store: HandoffStore, interval_s: float = WORKER_INTERVAL_S) -> None:
-        self.store, self.interval_s = store, interval_s
+
+async def drain_spool(
+    store: HandoffStore, directory: Path, notifiers: Mapping[str, Notifier] | None = None
+) -> int:
+    """Store the hand-offs spooled in `directory`; returns how many were stored.
+
+    A file is deleted only once its hand-off is committed. While the database is
+    still down, staff are notified from the file (once per channel). Never raises.
+    """
+    stored = 0
+    try:
+        notifiers = build_notifiers(get_settings()) if notifiers is None else notifiers
+        for path, record in await asyncio.to_thread(spool.pending, directory):
+            try:
+                await asyncio.to_thread(spool.store_spooled, store, record)
+            except SQLAlchemyError as error:
+                logger.warning(
+                    "Hand-off %s stays spooled: %s", record.reference, spool.describe(error)
+                )
+                await _notify_from_spool(directory, record, notifiers)
+                continue
+            await asyncio.to_thread(path.unlink)
+            logger.info("Spooled hand-off %s is stored", record.reference)
+            stored += 1
+    except Exception:
+        logger.exception("Could not drain the hand-off spool %s", directory)
+    return stored
+
+
+class NotificationWorker:
+    """Every `interval_s` seconds until stopped: drains `spool_dir` (if given), then sends."""
+
+    def __init__(
+        self,
+        store: HandoffStore,
+        interval_s: float = WORKER_INTERVAL_S,
+        spool_dir: Path | None = None,
+    ) -> None:
+        self.store, self.interval_s, self.spool_dir = store, interval_s, spool_dir
         self._task: asyncio.Task | None = None
 
     def start(self) -> None:
@@ -213,5 +278,7 @@ class NotificationWorker:
 
     async def _run(self) -> None:
         while True:
+            if self.spool_dir is not None:
+                await drain_spool(self.store, self.spool_dir)
             await dispatch_pending(self.store)
             await asyncio.sleep(self.interval_s)

@@ -330,12 +330,15 @@ class HandoffStore:
         contact_phone: str | None = None,
         contact_email: str | None = None,
         notify_channels: Sequence[str] | None = None,
+        reference: str | None = None,
     ) -> HandoffView:
         """Open a hand-off, or add the reasons to the conversation's active one.
 
         New reasons queue one pending notification per notifier channel
         (`notify_channels`, by default the configured ones) in the same
         transaction, so a stored hand-off always has its notifications.
+        A new hand-off gets `reference` when given (the person already has it:
+        see spool.py), a new random one otherwise.
         """
         if not reasons:
             raise ValueError("a hand-off needs at least one reason")
@@ -348,6 +351,7 @@ class HandoffStore:
             "contact_name": contact_name,
             "contact_phone": contact_phone,
             "contact_email": contact_email,
+            "reference": reference,
         }
         for _ in range(RAISE_ATTEMPTS - 1):
             try:
@@ -368,7 +372,7 @@ class HandoffStore:
             row = self._active_row(s, conversation_id)
             if row is None:
                 row = Handoff(
-                    reference=new_reference(),
+                    reference=details["reference"] or new_reference(),
                     conversation_id=conversation_id,
                     channel=details["channel"],
                     reasons=[],

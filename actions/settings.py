@@ -8,8 +8,12 @@ the staff console and the tests all see the environment they were started with.
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+# A year: long enough for staff to follow up and to recognise someone who comes back,
+# short enough that health answers given in a chat are not kept indefinitely.
+DEFAULT_RETENTION_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,8 @@ class Settings:
     """Every setting the hand-off side of the project reads."""
 
     database_url: str
+    # Hand-offs are kept here as files while the database is unreachable (actions/spool.py).
+    handoff_spool_dir: Path
     tracker_store_url: str
     handoff_webhook_url: str | None
     smtp_host: str | None
@@ -31,6 +37,7 @@ class Settings:
     staff_console_port: int
     staff_console_public_url: str
     staff_session_secret: str | None
+    retention_days: int
     clinic_contact_hours: str
     urgent_contact_hours: str
 
@@ -59,6 +66,14 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     return env.get(name, "").strip().lower() in TRUE_WORDS
 
 
+def _retention_days(env: Mapping[str, str]) -> int:
+    """RETENTION_DAYS: how long conversations are kept after their last activity; 0 = forever."""
+    days = int(env.get("RETENTION_DAYS", "").strip() or DEFAULT_RETENTION_DAYS)
+    if days < 0:
+        raise ValueError(f"RETENTION_DAYS must be 0 (keep forever) or more, not {days}")
+    return days
+
+
 def get_settings(env: Mapping[str, str] | None = None) -> Settings:
     """The settings from `env` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -67,6 +82,7 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
     smtp_host = _optional(env, "SMTP_HOST")
     return Settings(
         database_url=env.get("DATABASE_URL") or "sqlite:///var/clinic.db",
+        handoff_spool_dir=Path(env.get("HANDOFF_SPOOL_DIR") or "var/spool"),
         tracker_store_url=env.get("TRACKER_STORE_URL") or "sqlite:///var/tracker.db",
         handoff_webhook_url=_optional(env, "HANDOFF_WEBHOOK_URL"),
         smtp_host=smtp_host,
@@ -88,6 +104,7 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
             _optional(env, "STAFF_CONSOLE_PUBLIC_URL") or f"http://{host}:{port}"
         ).rstrip("/"),
         staff_session_secret=_optional(env, "STAFF_SESSION_SECRET"),
+        retention_days=_retention_days(env),
         clinic_contact_hours=env.get("CLINIC_CONTACT_HOURS") or "within one working day",
         urgent_contact_hours=(
             env.get("URGENT_CONTACT_HOURS") or "as soon as possible, usually the same day"

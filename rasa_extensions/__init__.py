@@ -1,1 +1,1 @@
-"""Extensions of the Rasa server itself that make it faster (see docs/benchmarks.md)."""
+"""Extensions of the Rasa server itself: speed-ups (see docs/benchmarks.md) and failure handling."""

@@ -3,7 +3,8 @@
 `python -m staff_console create-user USERNAME` adds a login; the password is read
 from standard input when it is piped in, otherwise asked for twice without echo.
 `python -m staff_console export-conversation ID` prints everything stored about a
-conversation as JSON; `delete-conversation ID` deletes it all.
+conversation as JSON; `delete-conversation ID` deletes it all. `purge-expired`
+deletes every conversation idle for longer than RETENTION_DAYS (see retention.py).
 """
 
 import argparse
@@ -14,6 +15,7 @@ import sys
 
 from actions.persistence import HandoffStore, StaffUserExists, migrate
 from actions.settings import Settings, get_settings
+from staff_console.retention import purge_expired
 
 
 def read_password() -> str:
@@ -58,6 +60,16 @@ def privacy(settings: Settings, command: str, conversation_id: str) -> int:
     return 0
 
 
+def purge(settings: Settings) -> int:
+    if not settings.retention_days:
+        print("RETENTION_DAYS is 0: conversations are kept forever; nothing was deleted.")
+        return 0
+    migrate(settings.database_url)
+    purged = purge_expired(settings, HandoffStore(settings.database_url))
+    print(f"Deleted {len(purged)} conversations idle for more than {settings.retention_days} days.")
+    return 0
+
+
 def serve(settings: Settings) -> int:
     from staff_console.app import create_app  # Sanic only when serving
 
@@ -79,12 +91,17 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("username")
     for name, help_text in PRIVACY_COMMANDS.items():
         commands.add_parser(name, help=help_text).add_argument("conversation_id")
+    commands.add_parser(
+        "purge-expired", help="delete conversations idle for longer than RETENTION_DAYS"
+    )
     args = parser.parse_args(argv)
     settings = get_settings()
     if args.command == "create-user":
         return create_user(settings, args.username)
     if args.command in PRIVACY_COMMANDS:
         return privacy(settings, args.command, args.conversation_id)
+    if args.command == "purge-expired":
+        return purge(settings)
     return serve(settings)
 
 

@@ -2,7 +2,8 @@
 
 `create_app(settings)` migrates the database, then builds the Sanic app: the
 pages below (login required), the JSON API (`staff_console.api`) and a
-background `NotificationWorker` that retries staff notifications.
+background `NotificationWorker` that retries staff notifications, and the daily
+retention purge (`staff_console.retention`).
 """
 
 import asyncio
@@ -43,6 +44,7 @@ from staff_console.auth import (
     set_session_cookie,
     staff_only,
 )
+from staff_console.retention import DailyPurge
 from staff_console.transcripts import read_transcript
 
 logger = logging.getLogger(__name__)
@@ -256,7 +258,8 @@ def create_app(settings: Settings | None = None) -> Sanic:
     app.ctx.signer = SessionSigner(session_secret(settings))
     app.ctx.login_limiter = LoginRateLimiter()
     app.ctx.templates = templates()
-    app.ctx.worker = NotificationWorker(app.ctx.store)
+    app.ctx.worker = NotificationWorker(app.ctx.store, spool_dir=settings.handoff_spool_dir)
+    app.ctx.purge = DailyPurge(settings, app.ctx.store)
     app.blueprint(pages)
     app.blueprint(api)
 
@@ -271,9 +274,11 @@ def create_app(settings: Settings | None = None) -> Sanic:
     @app.after_server_start
     async def start_worker(*_: Any) -> None:
         app.ctx.worker.start()
+        app.ctx.purge.start()
 
     @app.before_server_stop
     async def stop_worker(*_: Any) -> None:
         await app.ctx.worker.stop()
+        await app.ctx.purge.stop()
 
     return app

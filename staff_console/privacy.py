@@ -3,7 +3,8 @@
 Patients' health answers are personal data. A conversation lives in two places:
 Rasa's tracker store (every event, messages included) and the project's own
 tables (hand-offs with questionnaire answers and contact details, and their
-notifications). Export gathers both; deletion removes both.
+notifications). Export gathers both; deletion removes both. Retention
+(retention.py) deletes expired conversations with the same function.
 """
 
 import json
@@ -16,7 +17,7 @@ from actions.settings import Settings
 from staff_console.transcripts import EVENTS
 
 
-def _has_events(settings: Settings) -> bool:
+def has_events(settings: Settings) -> bool:
     return sa.inspect(engine_for(settings.tracker_store_url)).has_table("events")
 
 
@@ -25,7 +26,7 @@ def export_conversation(
 ) -> dict[str, Any]:
     """The conversation's tracker events and hand-offs, as JSON-ready data."""
     events: list[dict[str, Any]] = []
-    if _has_events(settings):
+    if has_events(settings):
         query = (
             sa.select(EVENTS.c.data)
             .where(EVENTS.c.sender_id == conversation_id)
@@ -42,7 +43,7 @@ def delete_conversation(
 ) -> dict[str, int]:
     """Delete the conversation everywhere; returns how many events and hand-offs went."""
     deleted_events = 0
-    if _has_events(settings):
+    if has_events(settings):
         with engine_for(settings.tracker_store_url).begin() as connection:
             deleted_events = connection.execute(
                 sa.delete(EVENTS).where(EVENTS.c.sender_id == conversation_id)

@@ -5,16 +5,19 @@ tests exercise the real launch path (Makefile environment, Procfile, honcho).
 """
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import time
+import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import redis
 import requests
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -43,15 +46,23 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float) -> None
 
 
 def stop_group(process: subprocess.Popen) -> None:
-    """Stop a process started in its own session, with all its children."""
+    """Stop a process started in its own session, with all its children.
+
+    Children that moved to process groups of their own (supervisord's) are
+    stopped too: whatever outlives the group's SIGTERM gets SIGKILL.
+    """
     if process.poll() is not None:
         return
+    children = descendant_pids(process.pid)
     os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+    for pid in children:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def descendant_pids(root: int) -> list[int]:
@@ -96,44 +107,43 @@ class RunningBot:
 
     def send(self, sender: str, text: str, **metadata: Any) -> list[dict[str, Any]]:
         """Send one message through the REST channel and return the bot's replies."""
-        body: dict[str, Any] = {"sender": sender, "message": text}
-        if metadata:
-            body["metadata"] = metadata
-        response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
-        response.raise_for_status()
-        return response.json()
+        return send_rest(self.rasa_url, sender, text, **metadata)
 
     def pids_running(self, fragment: str) -> list[int]:
         """Pids of this bot's processes whose command line contains `fragment`."""
         return [p for p in descendant_pids(self.process.pid) if fragment in process_cmdline(p)]
 
 
+def send_rest(base_url: str, sender: str, text: str, **metadata: Any) -> list[dict[str, Any]]:
+    """Send one message to the REST channel at `base_url`; the bot's replies."""
+    body: dict[str, Any] = {"sender": sender, "message": text}
+    if metadata:
+        body["metadata"] = metadata
+    response = requests.post(f"{base_url}/webhooks/rest/webhook", json=body, timeout=60)
+    response.raise_for_status()
+    return response.json()
+
+
+def makefile_settings() -> set[str]:
+    """The variables the Makefile gives defaults to (`export NAME ?= ...`)."""
+    text = (REPO_ROOT / "Makefile").read_text()
+    return set(re.findall(r"^export (\w+) \?=", text, flags=re.MULTILINE))
+
+
+def make_run_env(extra_env: dict[str, str]) -> dict[str, str]:
+    """The environment for a `make run` under test: the Makefile computes its own
+    defaults (an outer `make test` has exported the single-machine ones), the
+    test's settings win, and a developer's .env (real secrets, real API URLs)
+    never reaches the test bot.
+    """
+    inherited = set(makefile_settings()) | {"RASA_TELEMETRY_ENABLED"}
+    env = {name: value for name, value in os.environ.items() if name not in inherited}
+    return {**env, **extra_env, "ENV_FILE": "/dev/null"}
+
+
 @contextmanager
-def running_bot(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[RunningBot]:
-    """Run `make run` on free loopback ports with its own tracker database."""
-    rasa_port, action_port, webchat_port, console_port = (free_port() for _ in range(4))
-    tracker_store_url = f"sqlite:///{workdir / 'tracker.db'}"
-    database_url = f"sqlite:///{workdir / 'clinic.db'}"
-    env = {
-        **os.environ,
-        "RASA_HOST": "127.0.0.1",
-        "RASA_PORT": str(rasa_port),
-        "ACTION_SERVER_PORT": str(action_port),
-        # Set, not derived: an outer `make test` has already exported the default one.
-        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "WEBCHAT_HOST": "127.0.0.1",
-        "WEBCHAT_PORT": str(webchat_port),
-        "RASA_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
-        "TRACKER_STORE_URL": tracker_store_url,
-        "DATABASE_URL": database_url,
-        "STAFF_CONSOLE_PORT": str(console_port),
-        **(extra_env or {}),
-        # A developer's .env (real secrets, real API URLs) must never reach the test bot.
-        "ENV_FILE": "/dev/null",
-    }
-    # Nothing from the developer's shell may switch telemetry on behind the test's back.
-    env.pop("RASA_TELEMETRY_ENABLED", None)
-    log_path = workdir / "make-run.log"
+def started_make_run(env: dict[str, str], log_path: Path) -> Iterator[subprocess.Popen]:
+    """`make run` in its own session with `env`; all its processes stopped at the end."""
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             ["make", "--no-print-directory", "run"],
@@ -143,27 +153,57 @@ def running_bot(workdir: Path, extra_env: dict[str, str] | None = None) -> Itera
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    bot = RunningBot(
-        process=process,
-        rasa_url=f"http://127.0.0.1:{rasa_port}",
-        action_url=f"http://127.0.0.1:{action_port}",
-        webchat_url=f"http://127.0.0.1:{webchat_port}",
-        console_url=f"http://127.0.0.1:{console_port}",
-        tracker_store_url=tracker_store_url,
-        database_url=env["DATABASE_URL"],
-        log_path=log_path,
-    )
     try:
-        wait_until_up(f"{bot.action_url}/health", process, STARTUP_TIMEOUT_S)
-        wait_until_up(f"{bot.rasa_url}/", process, STARTUP_TIMEOUT_S)
-        wait_until_up(f"{bot.webchat_url}/", process, STARTUP_TIMEOUT_S)
-        wait_until_up(f"{bot.console_url}/login", process, STARTUP_TIMEOUT_S)
-        yield bot
+        yield process
     except Exception:
         print(log_path.read_text(errors="replace")[-5000:])
         raise
     finally:
         stop_group(process)
+
+
+@contextmanager
+def running_bot(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[RunningBot]:
+    """Run `make run` on free loopback ports with its own tracker database."""
+    rasa_port, action_port, webchat_port, console_port = (free_port() for _ in range(4))
+    tracker_store_url = f"sqlite:///{workdir / 'tracker.db'}"
+    database_url = f"sqlite:///{workdir / 'clinic.db'}"
+    env = {
+        "RASA_HOST": "127.0.0.1",
+        "RASA_PORT": str(rasa_port),
+        "ACTION_SERVER_PORT": str(action_port),
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "WEBCHAT_HOST": "127.0.0.1",
+        "WEBCHAT_PORT": str(webchat_port),
+        "RASA_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
+        "TRACKER_STORE_URL": tracker_store_url,
+        "DATABASE_URL": database_url,
+        # Never the checkout's var/spool: the test bot would store a developer's spooled hand-offs.
+        "HANDOFF_SPOOL_DIR": str(workdir / "spool"),
+        "STAFF_CONSOLE_PORT": str(console_port),
+        **(extra_env or {}),
+    }
+    env = make_run_env(env)
+    log_path = workdir / "make-run.log"
+    with started_make_run(env, log_path) as process:
+        bot = RunningBot(
+            process=process,
+            rasa_url=f"http://127.0.0.1:{rasa_port}",
+            action_url=f"http://127.0.0.1:{action_port}",
+            webchat_url=f"http://127.0.0.1:{webchat_port}",
+            console_url=f"http://127.0.0.1:{console_port}",
+            tracker_store_url=tracker_store_url,
+            database_url=env["DATABASE_URL"],
+            log_path=log_path,
+        )
+        for url in (
+            f"{bot.action_url}/health",
+            f"{bot.rasa_url}/",
+            f"{bot.webchat_url}/",
+            f"{bot.console_url}/login",
+        ):
+            wait_until_up(url, process, STARTUP_TIMEOUT_S)
+        yield bot
 
 
 def eventually(check, timeout_s: float = 20.0, interval_s: float = 0.2):
@@ -175,3 +215,101 @@ def eventually(check, timeout_s: float = 20.0, interval_s: float = 0.2):
             assert result, f"still false after {timeout_s} s"
             return result
         time.sleep(interval_s)
+
+
+@dataclass
+class ProductionBot(RunningBot):
+    """The production layout: `rasa_url` is nginx's public entry, and each Rasa
+    instance can also be reached directly."""
+
+    instance_urls: tuple[str, ...]
+    redis_key_prefix: str
+
+    def send_to(self, instance: int, sender: str, text: str) -> list[dict[str, Any]]:
+        """Send one message straight to one Rasa instance, past the load balancer."""
+        return send_rest(self.instance_urls[instance], sender, text)
+
+    def rasa_pid(self, instance: int) -> int | None:
+        """The pid of one Rasa server process, None while it is not running."""
+        port = self.instance_urls[instance].rsplit(":", 1)[1]
+        pids = [
+            p
+            for p in self.pids_running(f"--port {port}")
+            if "rasa run --model" in process_cmdline(p)
+        ]
+        return pids[0] if pids else None
+
+
+@contextmanager
+def running_production(
+    workdir: Path,
+    tracker_store_url: str,
+    database_url: str,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[ProductionBot]:
+    """`CLINIC_MODE=production make run` on free loopback ports: nginx, two Rasa
+    instances, two action servers, PostgreSQL and a Redis key prefix of its own."""
+    ports = {
+        name: str(free_port())
+        for name in (
+            "PROXY_PORT",
+            "RASA_PORT",
+            "RASA_PORT_2",
+            "ACTION_PROXY_PORT",
+            "ACTION_SERVER_PORT",
+            "ACTION_SERVER_PORT_2",
+            "WEBCHAT_PORT",
+            "STAFF_CONSOLE_PORT",
+        )
+    }
+    proxy_url = f"http://127.0.0.1:{ports['PROXY_PORT']}"
+    prefix = f"clinictest{uuid.uuid4().hex[:12]}"
+    env = make_run_env(
+        {
+            "CLINIC_MODE": "production",
+            **ports,
+            "TRACKER_STORE_URL": tracker_store_url,
+            "DATABASE_URL": database_url,
+            "HANDOFF_SPOOL_DIR": str(workdir / "spool"),
+            "REDIS_KEY_PREFIX": prefix,
+            "NGINX_DIR": str(workdir / "nginx"),
+            "SUPERVISOR_DIR": str(workdir / "supervisor"),
+            **(extra_env or {}),
+        }
+    )
+    log_path = workdir / "make-run.log"
+    try:
+        with started_make_run(env, log_path) as process:
+            bot = ProductionBot(
+                process=process,
+                rasa_url=proxy_url,
+                action_url=f"http://127.0.0.1:{ports['ACTION_PROXY_PORT']}",
+                webchat_url=proxy_url,
+                console_url=f"http://127.0.0.1:{ports['STAFF_CONSOLE_PORT']}",
+                tracker_store_url=tracker_store_url,
+                database_url=database_url,
+                log_path=log_path,
+                instance_urls=tuple(
+                    f"http://127.0.0.1:{ports[name]}" for name in ("RASA_PORT", "RASA_PORT_2")
+                ),
+                redis_key_prefix=prefix,
+            )
+            for url in (
+                f"http://127.0.0.1:{ports['ACTION_SERVER_PORT']}/health",
+                f"http://127.0.0.1:{ports['ACTION_SERVER_PORT_2']}/health",
+                *(f"{url}/" for url in bot.instance_urls),
+                f"{proxy_url}/",
+                f"{bot.console_url}/login",
+            ):
+                wait_until_up(url, process, STARTUP_TIMEOUT_S)
+            yield bot
+    finally:
+        delete_redis_keys(f"{prefix}:*")
+
+
+def delete_redis_keys(pattern: str) -> None:
+    """Remove a test's own keys from the shared Redis, and nothing else."""
+    client = redis.Redis(host="127.0.0.1", port=6379, db=0)
+    with suppress(redis.ConnectionError):
+        for key in client.scan_iter(match=pattern):
+            client.delete(key)

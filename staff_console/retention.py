@@ -1,0 +1,95 @@
+"""Retention: conversations idle for longer than RETENTION_DAYS are deleted everywhere.
+
+A conversation's last activity is its newest tracker event or the last change to
+one of its hand-offs. Conversations with an open or claimed hand-off are kept,
+however old, until staff resolve it: staff still need them. Deletion is
+`privacy.delete_conversation`, the same as a person's request to be forgotten.
+`python -m staff_console purge-expired` runs it once; the console runs
+`DailyPurge` in the background. RETENTION_DAYS=0 keeps everything forever.
+"""
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from actions.persistence import ACTIVE_STATUSES, HandoffStore, engine_for, utcnow
+from actions.settings import Settings
+from staff_console.privacy import delete_conversation, has_events
+from staff_console.transcripts import EVENTS
+
+logger = logging.getLogger(__name__)
+
+PURGE_INTERVAL_S = 24 * 60 * 60
+
+
+def last_activity(settings: Settings, store: HandoffStore) -> dict[str, datetime]:
+    """Every stored conversation -> when it last changed."""
+    latest: dict[str, datetime] = {}
+    if has_events(settings):
+        query = sa.select(EVENTS.c.sender_id, sa.func.max(EVENTS.c.timestamp)).group_by(
+            EVENTS.c.sender_id
+        )
+        with engine_for(settings.tracker_store_url).connect() as connection:
+            for conversation_id, timestamp in connection.execute(query):
+                latest[conversation_id] = datetime.fromtimestamp(timestamp or 0, UTC)
+    for handoff in store.list():
+        seen = latest.get(handoff.conversation_id, handoff.updated_at)
+        latest[handoff.conversation_id] = max(seen, handoff.updated_at)
+    return latest
+
+
+def expired_conversations(settings: Settings, store: HandoffStore, now: datetime) -> list[str]:
+    """Conversations idle for more than RETENTION_DAYS at `now`, without an active hand-off."""
+    cutoff = now - timedelta(days=settings.retention_days)
+    still_with_staff = {handoff.conversation_id for handoff in store.list(ACTIVE_STATUSES)}
+    return sorted(
+        conversation_id
+        for conversation_id, moment in last_activity(settings, store).items()
+        if moment < cutoff and conversation_id not in still_with_staff
+    )
+
+
+def purge_expired(
+    settings: Settings, store: HandoffStore, now: datetime | None = None
+) -> list[str]:
+    """Delete every expired conversation (none if RETENTION_DAYS is 0); returns their ids."""
+    if not settings.retention_days:
+        return []
+    expired = expired_conversations(settings, store, now or utcnow())
+    for conversation_id in expired:
+        delete_conversation(settings, store, conversation_id)
+    return expired
+
+
+class DailyPurge:
+    """Runs `purge_expired` now and then once a day in the background, until stopped."""
+
+    def __init__(
+        self, settings: Settings, store: HandoffStore, interval_s: float = PURGE_INTERVAL_S
+    ) -> None:
+        self.settings, self.store, self.interval_s = settings, store, interval_s
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        if self.settings.retention_days:
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                purged = await asyncio.to_thread(purge_expired, self.settings, self.store)
+                logger.info(
+                    "Retention: deleted %d conversations idle for over %d days",
+                    len(purged),
+                    self.settings.retention_days,
+                )
+            except Exception:  # a database hiccup must not end the daily purge
+                logger.exception("Retention: the purge failed; trying again tomorrow")
+            await asyncio.sleep(self.interval_s)
