@@ -10,21 +10,23 @@ credentials.yml:
       webhook_url: https://<host>/webhooks/twilio/webhook
       api_url: ...                     # Twilio's REST API base URL; empty: Twilio's own
 
-Additions to Rasa's connector: every request must carry a valid `X-Twilio-Signature`;
-WhatsApp through Twilio has no reply buttons, so options go out as one numbered list
-and a typed number or option title comes back to the bot as that button's payload.
+Changes to Rasa's connector: every request must carry a valid `X-Twilio-Signature`;
+messages reach the bot as sent (Rasa's webhook route turns "¡" into "@"); WhatsApp
+through Twilio has no reply buttons, so options go out as one numbered list and a
+typed number or option title comes back to the bot as that button's payload.
 """
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import parse_qs
 
 import requests
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.twilio import TwilioInput, TwilioOutput
 from sanic import Blueprint, response
-from sanic.request import Request
+from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
@@ -37,6 +39,8 @@ logger = logging.getLogger(__name__)
 
 # Twilio's limit for the body of one WhatsApp message.
 BODY_LIMIT = 1600
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 class TwilioWhatsAppOutput(TwilioOutput):
@@ -113,36 +117,52 @@ class TwilioWhatsAppInput(TwilioInput):
         api_url: str = "",
         options: OfferedOptions | None = None,
     ) -> None:
-        # Not debug mode: a failure while handling a message is logged, not turned into a 500.
-        super().__init__(account_sid, auth_token, twilio_number, debug_mode=False)
+        super().__init__(account_sid, auth_token, twilio_number)
         self.webhook_url = webhook_url
         self.api_url = api_url
         self.options = options or OfferedOptions.from_env()
         if not auth_token:
             logger.info("Twilio WhatsApp channel not configured: its webhook refuses every request")
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        async def with_chosen_option(message: UserMessage) -> None:
-            text = clean_user_text(message.text)
-            message.text = await self.options.translate(message.sender_id, text)
-            await on_new_message(message)
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        # Not Rasa's route, which turns "¡" into "@" (a fix for SMS carriers that garbles
+        # Spanish on WhatsApp), takes a message without From as one from "default", and
+        # logs an error for a message without Body (a picture without a caption).
+        webhook = Blueprint("twilio_webhook", __name__)
 
-        webhook = super().blueprint(with_chosen_option)
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
 
-        @webhook.middleware("request")
-        async def check_signature(request: Request) -> HTTPResponse | None:
-            if request.method == "POST" and not self._signed(request):
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self._signed(request):
                 logger.warning("Twilio webhook: refused a request without a valid signature")
                 return response.text("", status=403)
-            return None
+            await self._handle(request, on_new_message)
+            return response.text("", status=204)
 
         return webhook
+
+    async def _handle(self, request: Request, on_new_message: OnNewMessage) -> None:
+        sender, text = request.form.get("From"), request.form.get("Body")
+        if not sender or not text:
+            return
+        try:
+            text = await self.options.translate(sender, clean_user_text(text))
+            metadata = self.get_metadata(request)
+            output = self.get_output_channel()
+            await on_new_message(
+                UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata)
+            )
+        except Exception:  # as in Rasa's connector: Twilio does not retry, so a 500 helps no one
+            logger.exception("Twilio WhatsApp message could not be handled")
 
     def _signed(self, request: Request) -> bool:
         # Behind a proxy the request's own URL is not the public one Twilio signed.
         url = self.webhook_url or request.url
         signature = request.headers.get(TWILIO_SIGNATURE_HEADER)
-        return twilio_signature_valid(url, request.form, signature, self.auth_token)
+        return twilio_signature_valid(url, _signed_fields(request), signature, self.auth_token)
 
     def get_metadata(self, request: Request) -> dict[str, Any] | None:
         name = request.form.get("ProfileName")
@@ -152,3 +172,12 @@ class TwilioWhatsAppInput(TwilioInput):
         return TwilioWhatsAppOutput(
             self.account_sid, self.auth_token, self.twilio_number, self.options, self.api_url
         )
+
+
+def _signed_fields(request: Request) -> RequestParameters:
+    """Every form field, blank ones too: Twilio signs them all (the empty Body of a picture
+    without a caption), and Sanic's `request.form` leaves blank fields out."""
+    try:
+        return RequestParameters(parse_qs(request.body.decode(), keep_blank_values=True))
+    except UnicodeDecodeError:  # Twilio sends UTF-8: this is not from Twilio
+        return RequestParameters()

@@ -5,12 +5,16 @@ Shape (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/componen
 "value": {"metadata": {...}, "contacts": [...], "messages": [...] or "statuses": [...]}}]}]}`
 """
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 WHATSAPP_OBJECT = "whatsapp_business_account"
 REPLY_TYPES = ("button_reply", "list_reply")
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class MalformedPayload(ValueError):
@@ -34,42 +38,81 @@ def incoming_messages(payload: Any) -> list[IncomingMessage]:
 
     Status updates, other fields and message types the bot cannot read (images,
     voice notes, reactions...) give no messages. Raises `MalformedPayload` if the
-    payload does not have the documented shape.
+    payload is not an object with a list of entries. A part inside (an entry, a
+    change, a message, the contacts) without the documented shape is skipped with a
+    warning and the rest is read: refusing the whole payload would lose the other
+    messages in it, as Meta redelivers the same payload, refused again, for 7 days.
     """
     body = _mapping(payload, "payload")
     if body.get("object") != WHATSAPP_OBJECT:
         return []
     messages = []
     for entry in _list(body.get("entry"), "entry"):
-        for change in _list(_mapping(entry, "entry").get("changes"), "changes"):
-            change = _mapping(change, "change")
-            if change.get("field") == "messages":
-                messages.extend(_messages_in(_mapping(change.get("value"), "value")))
+        for change in _skipping_malformed(_changes, entry) or []:
+            value = _skipping_malformed(_messages_value, change)
+            if value is not None:
+                messages.extend(_messages_in(value))
     return messages
 
 
+def _changes(entry: Any) -> list:
+    return _list(_mapping(entry, "entry").get("changes"), "changes")
+
+
+def _messages_value(change: Any) -> dict | None:
+    """The value of a `messages` change; None for other fields."""
+    change = _mapping(change, "change")
+    return _mapping(change.get("value"), "value") if change.get("field") == "messages" else None
+
+
 def _messages_in(value: dict) -> Iterator[IncomingMessage]:
-    metadata = _mapping(value.get("metadata", {}), "metadata")
+    metadata = value.get("metadata")
+    # Unreadable metadata counts as none: the number written to is unknown (taken as ours).
+    metadata = metadata if isinstance(metadata, dict) else {}
+    phone_number_id = _optional_string(metadata.get("phone_number_id"))
+    names = _skipping_malformed(_profile_names, value.get("contacts", [])) or {}
+    for message in _skipping_malformed(_list, value.get("messages", []), "messages") or []:
+        incoming = _skipping_malformed(_incoming_message, message, phone_number_id, names)
+        if incoming is not None:
+            yield incoming
+
+
+def _profile_names(contacts: Any) -> dict[str, str | None]:
+    """The people's profile names by WhatsApp number."""
     names = {}
-    for contact in _list(value.get("contacts", []), "contacts"):
+    for contact in _list(contacts, "contacts"):
         contact = _mapping(contact, "contact")
         name = _mapping(contact.get("profile", {}), "profile").get("name")
         names[_string(contact.get("wa_id"), "wa_id")] = name if isinstance(name, str) else None
-    for message in _list(value.get("messages", []), "messages"):
-        message = _mapping(message, "message")
-        content = _content(message)
-        if content is None:
-            continue
-        text, is_reply = content
-        sender = _string(message.get("from"), "from")
-        yield IncomingMessage(
-            message_id=_string(message.get("id"), "id"),
-            sender=sender,
-            text=text,
-            is_reply=is_reply,
-            phone_number_id=_optional_string(metadata.get("phone_number_id")),
-            profile_name=names.get(sender),
-        )
+    return names
+
+
+def _incoming_message(
+    message: Any, phone_number_id: str | None, names: dict[str, str | None]
+) -> IncomingMessage | None:
+    message = _mapping(message, "message")
+    content = _content(message)
+    if content is None:
+        return None
+    text, is_reply = content
+    sender = _string(message.get("from"), "from")
+    return IncomingMessage(
+        message_id=_string(message.get("id"), "id"),
+        sender=sender,
+        text=text,
+        is_reply=is_reply,
+        phone_number_id=phone_number_id,
+        profile_name=names.get(sender),
+    )
+
+
+def _skipping_malformed(read: Callable[..., T], *args: Any) -> T | None:
+    """`read(*args)`, or None if that part of the payload does not have the documented shape."""
+    try:
+        return read(*args)
+    except MalformedPayload as problem:
+        logger.warning("WhatsApp webhook: skipped part of a payload (%s)", problem)
+        return None
 
 
 def _content(message: dict) -> tuple[str, bool] | None:

@@ -95,11 +95,20 @@ MESSAGE = ["entry", 0, "changes", 0, "value", "messages", 0]
         None,
         {"object": "whatsapp_business_account"},
         _broken(["entry"], {"changes": []}),
+    ],
+)
+def test_a_payload_of_the_wrong_shape_is_malformed(payload):
+    with pytest.raises(MalformedPayload):
+        incoming_messages(payload)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
         _broken(["entry", 0], "entry"),
         _broken(["entry", 0, "changes"], None),
         _broken(["entry", 0, "changes", 0, "value"], []),
         _broken(["entry", 0, "changes", 0, "value", "messages"], {"id": "x"}),
-        _broken(["entry", 0, "changes", 0, "value", "contacts"], "Sam"),
         _broken(MESSAGE, "hello"),
         _broken([*MESSAGE, "from"], delete=True),
         _broken([*MESSAGE, "from"], 447700900123),
@@ -108,9 +117,15 @@ MESSAGE = ["entry", 0, "changes", 0, "value", "messages", 0]
         _broken([*MESSAGE, "text", "body"], None),
     ],
 )
-def test_a_payload_of_the_wrong_shape_is_malformed(payload):
-    with pytest.raises(MalformedPayload):
-        incoming_messages(payload)
+def test_a_part_of_the_wrong_shape_is_skipped_and_the_rest_is_read(payload):
+    other = text_payload(SENDER, "and this")
+    payload = {**payload, "entry": [*payload["entry"], *other["entry"]]}
+    assert [m.text for m in incoming_messages(payload)] == ["and this"]
+
+
+def test_unreadable_contacts_only_lose_the_profile_name():
+    (message,) = incoming_messages(_broken(["entry", 0, "changes", 0, "value", "contacts"], "Sam"))
+    assert (message.text, message.profile_name) == ("hi", None)
 
 
 json_values = st.recursive(
