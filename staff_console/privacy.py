@@ -3,17 +3,21 @@
 Patients' health answers are personal data. A conversation lives in two places:
 Rasa's tracker store (every event, messages included) and the project's own
 tables (hand-offs with questionnaire answers and contact details, and their
-notifications). Export gathers both; deletion removes both. Retention
+notifications), plus, while the database was unreachable, hand-offs spooled to
+disk (actions/spool.py). Export gathers all three; deletion removes all three. Retention
 (retention.py) deletes expired conversations with the same function.
 """
 
 import json
+from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from actions.persistence import HandoffStore, engine_for
 from actions.settings import Settings
+from actions.spool import SpooledHandoff, pending
 from staff_console.transcripts import EVENTS
 
 
@@ -35,17 +39,38 @@ def export_conversation(
         with engine_for(settings.tracker_store_url).connect() as connection:
             events = [json.loads(data or "{}") for (data,) in connection.execute(query)]
     handoffs = [h.to_json() for h in store.list() if h.conversation_id == conversation_id]
-    return {"conversation_id": conversation_id, "events": events, "handoffs": handoffs}
+    spooled = [asdict(record) for _, record in spooled_handoffs(settings, conversation_id)]
+    return {
+        "conversation_id": conversation_id,
+        "events": events,
+        "handoffs": handoffs,
+        "spooled_handoffs": spooled,
+    }
 
 
 def delete_conversation(
     settings: Settings, store: HandoffStore, conversation_id: str
 ) -> dict[str, int]:
     """Delete the conversation everywhere; returns how many events and hand-offs went."""
+    spooled = spooled_handoffs(settings, conversation_id)
+    for path, _record in spooled:
+        path.unlink(missing_ok=True)
     deleted_events = 0
     if has_events(settings):
         with engine_for(settings.tracker_store_url).begin() as connection:
             deleted_events = connection.execute(
                 sa.delete(EVENTS).where(EVENTS.c.sender_id == conversation_id)
             ).rowcount
-    return {"events": deleted_events, "handoffs": store.delete_conversation(conversation_id)}
+    stored = store.delete_conversation(conversation_id)
+    return {"events": deleted_events, "handoffs": stored + len(spooled)}
+
+
+def spooled_handoffs(settings: Settings, conversation_id: str) -> list[tuple[Path, SpooledHandoff]]:
+    """The conversation's hand-offs still waiting on disk for the database."""
+    if not settings.handoff_spool_dir.is_dir():
+        return []
+    return [
+        (path, record)
+        for path, record in pending(settings.handoff_spool_dir)
+        if record.conversation_id == conversation_id
+    ]

@@ -7,6 +7,10 @@ import sys
 
 import requests
 
+from actions.persistence import HandoffStore, migrate
+from actions.settings import get_settings
+from actions.spool import pending, spool_handoff
+from staff_console.privacy import delete_conversation, export_conversation
 from tests.servers import REPO_ROOT
 from tests.staff_console.conftest import API_TOKEN
 
@@ -37,7 +41,12 @@ def test_export_then_delete_through_the_api(console):
     again = requests.get(
         f"{console.url}/api/conversations/{conversation}/export", headers=AUTH, timeout=10
     ).json()
-    assert again == {"conversation_id": conversation, "events": [], "handoffs": []}
+    assert again == {
+        "conversation_id": conversation,
+        "events": [],
+        "handoffs": [],
+        "spooled_handoffs": [],
+    }
     assert console.store.get(other.id) is not None
 
 
@@ -62,3 +71,33 @@ def test_staff_command_exports_a_conversation(console):
         check=True,
     )
     assert json.loads(result.stdout)["handoffs"][0]["reasons"] == ["herpes"]
+
+
+def test_hand_offs_spooled_while_the_database_was_down_are_exported_and_deleted(tmp_path):
+    settings = get_settings(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'clinic.db'}",
+            "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
+            "HANDOFF_SPOOL_DIR": str(tmp_path / "spool"),
+        }
+    )
+    migrate(settings.database_url)
+    store = HandoffStore(settings.database_url)
+    details = {"channel": "rest", "answers": {"pregnancy": "yes"}, "summary": "Summary."}
+    for conversation in ("mine", "someone-else"):
+        spool_handoff(
+            settings.handoff_spool_dir,
+            conversation_id=conversation,
+            reasons=["pregnancy"],
+            notify_channels=[],
+            contact_name="Sam",
+            contact_phone=None,
+            contact_email=None,
+            **details,
+        )
+
+    (spooled,) = export_conversation(settings, store, "mine")["spooled_handoffs"]
+    assert spooled["answers"] == {"pregnancy": "yes"} and spooled["contact_name"] == "Sam"
+    assert delete_conversation(settings, store, "mine") == {"events": 0, "handoffs": 1}
+    assert export_conversation(settings, store, "mine")["spooled_handoffs"] == []
+    assert [r.conversation_id for _, r in pending(settings.handoff_spool_dir)] == ["someone-else"]
