@@ -142,11 +142,12 @@ def make_run_env(extra_env: dict[str, str]) -> dict[str, str]:
 
 
 @contextmanager
-def started_make_run(env: dict[str, str], log_path: Path) -> Iterator[subprocess.Popen]:
-    """`make run` in its own session with `env`; all its processes stopped at the end."""
-    with log_path.open("wb") as log:
+def started(command: list[str], env: dict[str, str], log_path: Path) -> Iterator[subprocess.Popen]:
+    """`command` in its own session, from the repository, logging to `log_path`;
+    stopped with all its processes at the end (its log shown if the test failed)."""
+    with log_path.open("ab") as log:
         process = subprocess.Popen(
-            ["make", "--no-print-directory", "run"],
+            command,
             cwd=REPO_ROOT,
             env=env,
             stdout=log,
@@ -160,6 +161,11 @@ def started_make_run(env: dict[str, str], log_path: Path) -> Iterator[subprocess
         raise
     finally:
         stop_group(process)
+
+
+def started_make_run(env: dict[str, str], log_path: Path):
+    """`make run` with `env` (see `started`)."""
+    return started(["make", "--no-print-directory", "run"], env, log_path)
 
 
 @contextmanager

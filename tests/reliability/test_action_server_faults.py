@@ -20,14 +20,13 @@ import pytest
 
 from tests.e2e.conversation import asked_slot, response_text, run_questionnaire
 from tests.servers import (
-    REPO_ROOT,
     STARTUP_TIMEOUT_S,
     RunningBot,
     eventually,
     free_port,
     process_environ,
     running_bot,
-    stop_group,
+    started,
     wait_until_up,
 )
 
@@ -57,20 +56,10 @@ def bot(trained_model: Path, tmp_path_factory, action_port: int) -> Iterator[Run
 def action_server(bot: RunningBot, port: int) -> Iterator[subprocess.Popen]:
     """An action server like the bot's own (its command and environment) on `port`."""
     env = {**process_environ(bot.pids_running("rasa run actions")[-1]), "SANIC_HOST": "127.0.0.1"}
-    with bot.log_path.with_name(f"actions-{port}.log").open("ab") as log:
-        process = subprocess.Popen(
-            ["rasa", "run", "actions", "--actions", "actions", "--port", str(port)],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
+    command = ["rasa", "run", "actions", "--actions", "actions", "--port", str(port)]
+    with started(command, env, bot.log_path.with_name(f"actions-{port}.log")) as process:
         wait_until_up(f"http://127.0.0.1:{port}/health", process, STARTUP_TIMEOUT_S)
         yield process
-    finally:
-        stop_group(process)
 
 
 @contextmanager
