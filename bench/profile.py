@@ -30,7 +30,6 @@ from unittest import mock
 
 from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent, load_agent
-from rasa.core.tracker_store import SQLTrackerStore
 from rasa.core.utils import AvailableEndpoints
 from rasa.engine.graph import GraphNode
 from rasa.utils.common import configure_logging_and_warnings
@@ -38,7 +37,8 @@ from rasa.utils.endpoints import EndpointConfig
 from rasa.utils.log_utils import configure_structlog
 
 from bench.conversations import clinic_conversation
-from tests.servers import REPO_ROOT, running_bot
+from rasa_extensions.tracker_store import ClinicSQLTrackerStore
+from tests.servers import REPO_ROOT, process_environ, running_bot
 
 MODEL = REPO_ROOT / "models" / "clinic.tar.gz"
 TOTAL = "total (Agent.handle_text)"
@@ -91,11 +91,12 @@ def instrumented(timings: Timings) -> Iterator[None]:
             "__call__",
             timings.timed(lambda node: f"graph node {node._node_name}", GraphNode.__call__),
         ),
+        # The tracker store endpoints.yml names.
         *(
             (
-                SQLTrackerStore,
+                ClinicSQLTrackerStore,
                 name,
-                timings.timed_async(f"tracker store {name}", getattr(SQLTrackerStore, name)),
+                timings.timed_async(f"tracker store {name}", getattr(ClinicSQLTrackerStore, name)),
             )
             for name in ("retrieve", "retrieve_full_tracker", "save")
         ),
@@ -172,6 +173,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         workdir = Path(tmp)
         # Only its action server is used; its Rasa server idles meanwhile.
         with running_bot(workdir) as bot:
+            # endpoints.yml names variables that `make run` defaults: take them from its server.
+            rasa_pid = bot.pids_running("rasa run --model")[-1]
+            for name, value in process_environ(rasa_pid).items():
+                os.environ.setdefault(name, value)
             os.environ["ACTION_ENDPOINT_URL"] = f"{bot.action_url}/webhook"
             os.environ["TRACKER_STORE_URL"] = f"sqlite:///{workdir / 'profile-tracker.db'}"
             timings = asyncio.run(profile(args.conversations, profiler))

@@ -1,17 +1,47 @@
-"""Rasa's SQL tracker store, with SQLite tuned for a chat server.
+"""Rasa's SQL tracker store, off the event loop and with SQLite tuned for a chat server.
 
-With SQLite (the single-machine default) every message's commit waits for the
-disk, and Rasa does it inside its event loop, so every other conversation
-waits too. Write-ahead logging with `synchronous=NORMAL` keeps the database
-consistent after a crash of the process and loses at most the last commits on a
-power cut, and lets readers and the writer work at once. PostgreSQL (production)
-is left exactly as Rasa configures it.
+Rasa's `SQLTrackerStore` is `async` in name only: it reads and replays a
+conversation, and writes its new events, synchronously inside Rasa's event
+loop, so every other conversation waits meanwhile. Here that work runs in one
+worker thread per store, one read or write after the other; SQLite and
+PostgreSQL's driver release the GIL while they wait. One thread, not a pool:
+measured at 8 conversations, a pool of threads gave a worse p95 (SQLite
+writers waiting on each other, threads fighting over the GIL row by row) and
+no more messages per second; no thread at all gave more messages per second
+but a p95 twice as high (docs/benchmarks.md). A conversation's messages still
+go one at a time and in order: Rasa holds its lock around each message and
+awaits each read and write, and the thread takes them in order.
+
+With SQLite (the single-machine default):
+- write-ahead logging with `synchronous=NORMAL` keeps the database consistent
+  after a crash of the process, loses at most the last commits on a power cut,
+  and lets readers and a writer work at once;
+- connections are kept in a pool (SQLAlchemy 1.4 opens a new one per session
+  for a SQLite file, and closing the last one checkpoints the write-ahead log
+  every time); `check_same_thread=False` because the worker thread uses
+  connections the event loop's thread opened (one thread at a time).
+PostgreSQL (production) keeps Rasa's engine and pool.
+
+Reading is cheaper too: only the `data` column is selected, and event classes
+are looked up by name from memory (`event_types`), which was most of the time
+spent rebuilding a conversation. New events are inserted in one statement.
 """
 
-from typing import Any
+import asyncio
+import json
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from sqlalchemy import event
+from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from rasa_extensions import event_types
+
+T = TypeVar("T")
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -21,11 +51,73 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def pooled_sqlite_engine(url: sa.engine.URL) -> sa.engine.Engine:
+    """An engine for a SQLite file that keeps its tuned connections open between sessions."""
+    engine = sa.create_engine(
+        url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False}
+    )
+    sa.event.listen(engine, "connect", _tune_sqlite)
+    return engine
+
+
+def _event_row(sender_id: str, event: Event) -> dict[str, Any]:
+    """The columns Rasa stores for one event (as `SQLTrackerStore.save` fills them)."""
+    data = event.as_dict()
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
+
+
 class ClinicSQLTrackerStore(SQLTrackerStore):
-    """SQLTrackerStore; on SQLite, in WAL mode with normal synchronisation."""
+    """SQLTrackerStore whose database work runs in a worker thread; SQLite pooled, in WAL mode."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        event_types.install()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-store")
         if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _tune_sqlite)
-            self.engine.dispose()  # connections opened so far predate the listener
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = pooled_sqlite_engine(url)
+            self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The conversation's latest session, read in the worker thread."""
+        return await self._in_worker(self._read, sender_id, False)
+
+    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
+        """Every session of the conversation, read in the worker thread."""
+        return await self._in_worker(self._read, conversation_id, True)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Stream the new events (event broker, on the loop), then store them in the worker."""
+        await self.stream_events(tracker)
+        await self._in_worker(self._write_new_events, tracker)
+
+    async def _in_worker(self, function: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._worker, function, *args)
+
+    def _read(self, sender_id: str, all_sessions: bool) -> DialogueStateTracker | None:
+        with self.session_scope() as session:
+            rows = self._event_query(
+                session, sender_id, fetch_events_from_all_sessions=all_sessions
+            ).with_entities(self.SQLEvent.data)
+            events = [json.loads(data) for (data,) in rows]
+        if not (self.domain and events):
+            return None
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+
+    def _write_new_events(self, tracker: DialogueStateTracker) -> None:
+        with self.session_scope() as session:
+            rows = [
+                _event_row(tracker.sender_id, event)
+                for event in self._additional_events(session, tracker)
+            ]
+            if rows:
+                session.execute(sa.insert(self.SQLEvent), rows)
+            session.commit()

@@ -37,7 +37,11 @@ TURNS = 6
 
 
 def session_start() -> list[Event]:
-    return [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+    return [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+    ]
 
 
 def turn(sender: str, number: int) -> list[Event]:
@@ -70,8 +74,8 @@ def store(database_url) -> Iterator[ClinicSQLTrackerStore]:
     store.engine.dispose()
 
 
-async def converse(store: ClinicSQLTrackerStore, sender: str) -> None:
-    """Read, add one turn, save: what Rasa does for each message."""
+async def converse(store: ClinicSQLTrackerStore, sender: str) -> DialogueStateTracker:
+    """Read, add one turn, save: what Rasa does for each message. The last tracker saved."""
     tracker = DialogueStateTracker.from_events(sender, session_start(), DOMAIN.slots)
     await store.save(tracker)
     for number in range(TURNS):
@@ -79,19 +83,21 @@ async def converse(store: ClinicSQLTrackerStore, sender: str) -> None:
         for event in turn(sender, number):
             tracker.update(event)
         await store.save(tracker)
+    return tracker
 
 
 async def test_many_conversations_saved_at_once_each_come_back_whole_and_in_order(
     store, database_url
 ):
     senders = [f"visitor-{n}" for n in range(VISITORS)]
-    await asyncio.gather(*(converse(store, sender) for sender in senders))
+    saved = await asyncio.gather(*(converse(store, sender) for sender in senders))
 
     rasa_store = SQLTrackerStore(domain=DOMAIN, host=database_url)
     try:
-        for sender in senders:
+        for sender, last_saved in zip(senders, saved, strict=True):
             restored = await store.retrieve(sender)
             assert said(restored) == [f"{sender} says {n}" for n in range(TURNS)]
+            assert list(restored.events) == list(last_saved.events)
             assert restored.get_slot("answered") == TURNS - 1
             assert list((await rasa_store.retrieve(sender)).events) == list(restored.events)
     finally:
