@@ -19,7 +19,7 @@ action_validation.py: Rasa has no other hook into running actions.
 
 import asyncio
 import logging
-from typing import Any, Dict, List
+from typing import List
 
 import aiohttp
 from jsonschema import ValidationError
@@ -29,18 +29,15 @@ from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.core.nlg import NaturalLanguageGenerator
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, FollowupAction
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+
+from rasa_extensions.installer import InstallerComponent
 
 logger = logging.getLogger(__name__)
 
@@ -156,22 +153,7 @@ def install() -> None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class PoliteActionServerFailures(GraphComponent):
-    """Installs the action-server failure handling when the model loads; leaves messages alone."""
+class PoliteActionServerFailures(InstallerComponent):
+    """Installs the action-server failure handling when the model loads."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "PoliteActionServerFailures":
-        install()
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        return messages
+    install = staticmethod(install)

@@ -9,17 +9,14 @@ it; Rasa has no other hook into the action call.
 """
 
 from functools import lru_cache
-from typing import Any, Dict, List
+from typing import Any, Dict
 
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions import action
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from rasa_extensions.installer import InstallerComponent
 
 _ERROR_SUFFIX = (
     ". Failed to validate Action server response from API, make sure your response from "
@@ -49,22 +46,7 @@ def install() -> None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class CachedActionResultValidation(GraphComponent):
-    """Installs the cached validator when the model loads; leaves messages as they are."""
+class CachedActionResultValidation(InstallerComponent):
+    """Installs the cached validator when the model loads."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "CachedActionResultValidation":
-        install()
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        return messages
+    install = staticmethod(install)

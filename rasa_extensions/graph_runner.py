@@ -17,13 +17,11 @@ from graphlib import TopologicalSorter
 from typing import Any
 
 from rasa.engine.exceptions import GraphRunError
-from rasa.engine.graph import ExecutionContext, GraphComponent, GraphNode
+from rasa.engine.graph import GraphNode
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.runner.dask import DaskGraphRunner
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from rasa_extensions.installer import InstallerComponent
 
 # One step: the node's name, the node, and the names of the nodes or inputs it needs.
 Step = tuple[str, GraphNode, tuple[str, ...]]
@@ -66,22 +64,7 @@ def install() -> None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class SequentialGraphRun(GraphComponent):
-    """Installs the runner above when the model loads; leaves messages as they are."""
+class SequentialGraphRun(InstallerComponent):
+    """Installs the runner above when the model loads."""
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "SequentialGraphRun":
-        install()
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        return messages
+    install = staticmethod(install)
