@@ -15,6 +15,7 @@ from tests.content_files import faq_answer
 from tests.e2e.conversation import asked_slot, response_text, run_questionnaire
 from tests.e2e.stored import exported_conversation, handoffs_of
 from tests.servers import ProductionBot, eventually, process_environ
+from tests.webchat.visitor import Visitor
 
 Q = load_questionnaire()
 TOP_LEVEL = [item.slot for item in Q.items]
@@ -66,6 +67,15 @@ def test_the_public_entry_serves_the_chat_page_and_the_channels_only(production,
     # Rasa's own routes are not passed on: nobody outside reads a tracker.
     tracker = requests.get(f"{production.rasa_url}/conversations/{sender}/tracker", timeout=30)
     assert tracker.status_code == 404 and "events" not in tracker.text
+
+
+def test_the_web_chat_reaches_the_bot_through_the_load_balancer(production):
+    visitor = Visitor(production)  # socket.io over long-polling, at nginx's address
+    try:
+        assert visitor.say("how long does a session take?") == [faq_answer("duration")]
+        assert visitor.say("does it hurt?") == [faq_answer("pain")]
+    finally:
+        visitor.client.disconnect()
 
 
 def test_every_rasa_process_runs_without_telemetry(production):

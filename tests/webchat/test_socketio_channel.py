@@ -2,27 +2,19 @@
 input from a real socket.io client, over long-polling as the widget uses it, against the bot.
 """
 
-import queue
-import threading
-import uuid
 from collections.abc import Iterator
-from typing import Any
 from unittest.mock import AsyncMock
 
 import pytest
 import requests
-import socketio
 
 from channels.user_text import MAX_MESSAGE_CHARS
 from tests.content_files import faq_answer
 from tests.e2e.conversation import response_text
 from tests.e2e.stored import stored_user_texts
 from tests.servers import RunningBot
+from tests.webchat.visitor import Visitor
 from webchat.socketio_channel import SocketIOChannel
-
-REPLY_TIMEOUT_S = 60
-# Replies to one message come as separate events; a pause this long means they are all in.
-QUIET_S = 1.5
 
 
 @pytest.fixture
@@ -63,34 +55,6 @@ async def test_a_visitor_without_a_usable_session_gets_a_new_one(channel, data):
     channel.sio.emit.assert_awaited_once_with(
         "session_confirm", new_id, room="socket-1", namespace=None
     )
-
-
-class Visitor:
-    """A visitor of the clinic page, as the widget talks to Rasa: one persistent session."""
-
-    def __init__(self, bot: RunningBot) -> None:
-        self.session_id = uuid.uuid4().hex
-        self.replies: queue.Queue[dict[str, Any]] = queue.Queue()
-        self.client = socketio.Client()
-        self.client.on("bot_uttered", self.replies.put)
-        confirmed = threading.Event()
-        self.client.on("session_confirm", lambda _: confirmed.set())
-        self.client.connect(bot.rasa_url, transports=["polling"])
-        self.client.emit("session_request", {"session_id": self.session_id})
-        assert confirmed.wait(REPLY_TIMEOUT_S), "the session was never confirmed"
-
-    def send(self, data: Any) -> list[str]:
-        """Emit a `user_uttered` event with `data`; the texts of the replies (at least one)."""
-        self.client.emit("user_uttered", data)
-        texts = [self.replies.get(timeout=REPLY_TIMEOUT_S).get("text")]
-        while True:
-            try:
-                texts.append(self.replies.get(timeout=QUIET_S).get("text"))
-            except queue.Empty:
-                return texts
-
-    def say(self, message: Any, **fields: Any) -> list[str]:
-        return self.send({"message": message, "session_id": self.session_id, **fields})
 
 
 @pytest.fixture
