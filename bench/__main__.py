@@ -7,13 +7,14 @@ is trained before it is served so that training never competes with the load.
 import argparse
 import asyncio
 import os
+import random
 import tempfile
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from bench.conversations import STOCK_CONVERSATION, clinic_conversation
-from bench.load import Budget, run_level, run_load
+from bench.conversations import clinic_conversation, stock_conversation
+from bench.load import Budget, Script, run_level, run_load
 from bench.memory import Server, peak_memory_mb
 from bench.projects import TrainingTimes, init_stock, train_clinic
 from bench.report import BotResult, render, write_report
@@ -21,6 +22,8 @@ from bench.servers import ServedBot, serve_clinic, serve_stock
 
 # --quick: enough to show that every part runs, far too little to mean anything.
 QUICK_BUDGET = Budget(duration_s=2.0)
+# The warm-up conversation's own draw: none of the measured levels starts with it.
+WARM_UP_SEED = "warm-up"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -50,7 +53,7 @@ def measure(
     name: str,
     training: TrainingTimes,
     serve: AbstractContextManager[ServedBot],
-    script: Sequence[str],
+    script: Script,
     levels: Sequence[int],
     budget: Budget,
 ) -> BotResult:
@@ -59,7 +62,8 @@ def measure(
     with serve as bot:
         # One conversation first, unmeasured: the first pass through each code
         # path is slow (lazy imports, TensorFlow graph building).
-        asyncio.run(run_level(bot.rasa_url, script, 1, Budget(None, len(script))))
+        warm_up = Budget(None, len(script(random.Random(WARM_UP_SEED))))
+        asyncio.run(run_level(bot.rasa_url, script, 1, warm_up, seed=WARM_UP_SEED))
         results = run_load(bot.rasa_url, script, levels, budget)
         return BotResult(
             name=name,
@@ -83,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "this bot",
             clinic_training,
             serve_clinic(workdir),
-            clinic_conversation(),
+            clinic_conversation,
             args.levels,
             budget,
         )
@@ -93,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "stock `rasa init`",
             stock_training,
             serve_stock(stock_project),
-            STOCK_CONVERSATION,
+            stock_conversation,
             args.levels,
             budget,
         )

@@ -2,23 +2,29 @@
 
 Each conversation is one visitor: it sends its script one message at a time,
 waiting for the bot's answer before typing the next, as a person does. A
-worker runs such conversations back to back, each under a fresh sender id,
-until its budget (a duration and/or a number of messages) is spent; N workers
-run at once. Only answered messages count: messages/s is answered messages
+worker runs such conversations back to back, each under a fresh sender id and
+with a script drawn anew from the worker's own random generator (seeded from
+the level's seed and the worker's number, so a run sends the same sentences
+every time), until its budget (a duration and/or a number of messages) is
+spent; N workers run at once. Only answered messages count: messages/s is answered messages
 over the wall time of the whole level.
 """
 
 import asyncio
 import math
+import random
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import aiohttp
 
 # A reply slower than this counts as failed (and stops that worker's wait).
 REQUEST_TIMEOUT_S = 120.0
+
+# Draws one visitor's conversation: the messages to send, in order.
+Script = Callable[[random.Random], Sequence[str]]
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,8 @@ async def _send(session: aiohttp.ClientSession, url: str, sender: str, text: str
 async def _worker(
     session: aiohttp.ClientSession,
     url: str,
-    script: Sequence[str],
+    script: Script,
+    rng: random.Random,
     budget: Budget,
     deadline: float,
     result: LevelResult,
@@ -102,7 +109,7 @@ async def _worker(
 
     while not spent():
         sender = f"bench-{uuid.uuid4().hex}"
-        for text in script:
+        for text in script(rng):
             if spent():
                 return
             started = time.monotonic()
@@ -115,7 +122,7 @@ async def _worker(
 
 
 async def run_level(
-    rasa_url: str, script: Sequence[str], concurrency: int, budget: Budget
+    rasa_url: str, script: Script, concurrency: int, budget: Budget, seed: str = "bench"
 ) -> LevelResult:
     """Run `concurrency` conversations at once until the budget is spent."""
     url = f"{rasa_url}/webhooks/rest/webhook"
@@ -127,14 +134,26 @@ async def run_level(
         started = time.monotonic()
         deadline = started + (budget.duration_s if budget.duration_s is not None else math.inf)
         await asyncio.gather(
-            *(_worker(session, url, script, budget, deadline, result) for _ in range(concurrency))
+            *(
+                _worker(
+                    session, url, script, random.Random(f"{seed}/{n}"), budget, deadline, result
+                )
+                for n in range(concurrency)
+            )
         )
         result.wall_s = time.monotonic() - started
     return result
 
 
 def run_load(
-    rasa_url: str, script: Sequence[str], levels: Sequence[int], budget: Budget
+    rasa_url: str, script: Script, levels: Sequence[int], budget: Budget
 ) -> list[LevelResult]:
-    """Measure each concurrency level in turn, one after the other."""
-    return [asyncio.run(run_level(rasa_url, script, level, budget)) for level in levels]
+    """Measure each concurrency level in turn, one after the other.
+
+    Each level has its own seed: the conversations of the first level must not
+    be sent again, word for word, at the next.
+    """
+    return [
+        asyncio.run(run_level(rasa_url, script, level, budget, seed=f"level-{level}"))
+        for level in levels
+    ]

@@ -25,9 +25,15 @@ PostgreSQL (production) keeps Rasa's engine and pool.
 Reading is cheaper too: only the `data` column is selected, and event classes
 are looked up by name from memory (`event_types`), which was most of the time
 spent rebuilding a conversation. New events are inserted in one statement.
+Most reads are not needed at all: the tracker saved at the end of a message is
+kept in memory and handed back to the conversation's next message if the
+database holds no newer row (`tracker_cache`, which says why that is safe with
+several Rasa processes), and its save then knows which events are new without
+counting the stored ones.
 """
 
 import asyncio
+import itertools
 import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -40,8 +46,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from rasa_extensions import event_types
+from rasa_extensions.tracker_cache import Known, TrackerCache
 
 T = TypeVar("T")
+
+# Idle conversations whose tracker stays in memory (a long one is a few hundred kB).
+CACHED_CONVERSATIONS = 256
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -79,6 +89,7 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         event_types.install()
+        self._cache = TrackerCache(CACHED_CONVERSATIONS)
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-store")
         if self.engine.dialect.name == "sqlite":
             url = self.engine.url
@@ -102,22 +113,38 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
     async def _in_worker(self, function: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._worker, function, *args)
 
+    def _newest_id(self, session: sa.orm.Session, sender_id: str) -> int | None:
+        newest = sa.func.max(self.SQLEvent.id)
+        return session.query(newest).filter(self.SQLEvent.sender_id == sender_id).scalar()
+
     def _read(self, sender_id: str, all_sessions: bool) -> DialogueStateTracker | None:
         with self.session_scope() as session:
+            newest_id = self._newest_id(session, sender_id)
+            kept = None if all_sessions else self._cache.take(sender_id, newest_id)
+            if kept is not None:
+                return kept
             rows = self._event_query(
                 session, sender_id, fetch_events_from_all_sessions=all_sessions
             ).with_entities(self.SQLEvent.data)
             events = [json.loads(data) for (data,) in rows]
         if not (self.domain and events):
             return None
-        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        if not all_sessions:
+            self._cache.lend(Known(tracker, len(events), newest_id))
+        return tracker
 
     def _write_new_events(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:
-            rows = [
-                _event_row(tracker.sender_id, event)
-                for event in self._additional_events(session, tracker)
-            ]
+            lent = self._cache.returned(tracker)
+            if lent and lent.newest_id == self._newest_id(session, tracker.sender_id):
+                new_events = itertools.islice(tracker.events, lent.stored, None)
+            else:  # not read here, or written meanwhile: count what is stored, as Rasa does
+                new_events = self._additional_events(session, tracker)
+            rows = [_event_row(tracker.sender_id, event) for event in new_events]
             if rows:
                 session.execute(sa.insert(self.SQLEvent), rows)
+            # Inside the transaction: a row another process adds after it is not ours.
+            newest_id = self._newest_id(session, tracker.sender_id)
             session.commit()
+        self._cache.keep(tracker, newest_id)

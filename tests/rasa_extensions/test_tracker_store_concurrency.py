@@ -8,9 +8,7 @@ that table too).
 """
 
 import asyncio
-from collections.abc import Iterator
 
-import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -24,7 +22,6 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_extensions.tracker_store import ClinicSQLTrackerStore
-from tests.databases import postgres_database
 
 DOMAIN = Domain.from_dict(
     {
@@ -56,22 +53,6 @@ def turn(sender: str, number: int) -> list[Event]:
 
 def said(tracker: DialogueStateTracker) -> list[str]:
     return [event.text for event in tracker.events if isinstance(event, UserUttered)]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'tracker.db'}"
-    else:
-        with postgres_database() as url:
-            yield url
-
-
-@pytest.fixture
-def store(database_url) -> Iterator[ClinicSQLTrackerStore]:
-    store = ClinicSQLTrackerStore(domain=DOMAIN, host=database_url)
-    yield store
-    store.engine.dispose()
 
 
 async def converse(store: ClinicSQLTrackerStore, sender: str) -> DialogueStateTracker:
