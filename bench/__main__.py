@@ -1,4 +1,8 @@
-"""`python -m bench [--quick] [--out docs/benchmarks.md]`: measure both bots, print the table.
+"""`python -m bench [--quick] [--out docs/benchmarks.md]`: measure the bots, print the tables.
+
+This bot as `make run` starts it, the same bot in production mode (two Rasa
+servers behind nginx, PostgreSQL, Redis; `--no-production` leaves it out) and
+the stock `rasa init` bot.
 
 The bots are measured one after the other, never at the same time, and each
 is trained before it is served so that training never competes with the load.
@@ -18,7 +22,7 @@ from bench.load import Budget, Script, run_level, run_load
 from bench.memory import Server, peak_memory_mb
 from bench.projects import TrainingTimes, init_stock, train_clinic
 from bench.report import BotResult, render, write_report
-from bench.servers import ServedBot, serve_clinic, serve_stock
+from bench.servers import ServedBot, serve_clinic, serve_production, serve_stock
 
 # --quick: enough to show that every part runs, far too little to mean anything.
 QUICK_BUDGET = Budget(duration_s=2.0)
@@ -45,6 +49,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=lambda text: [int(n) for n in text.split(",")],
         default=[1, 8, 32],
         help="concurrent conversations, comma-separated (default 1,8,32)",
+    )
+    parser.add_argument(
+        "--no-production",
+        dest="production",
+        action="store_false",
+        help="leave out production mode (it needs PostgreSQL and Redis on 127.0.0.1)",
     )
     return parser.parse_args(argv)
 
@@ -91,6 +101,16 @@ def main(argv: Sequence[str] | None = None) -> None:
             args.levels,
             budget,
         )
+        production = None
+        if args.production:
+            production = measure(
+                "this bot, production mode",
+                clinic_training,
+                serve_production(workdir / "production"),
+                clinic_conversation,
+                args.levels,
+                budget,
+            )
         print("stock bot: `rasa init`, then training after rewording a response", flush=True)
         stock_project, stock_training = init_stock(workdir)
         stock = measure(
@@ -101,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             args.levels,
             budget,
         )
-    measured = render(ours, stock, budget, load_before)
+    measured = render(ours, stock, budget, load_before, production)
     print(measured)
     if args.out:
         write_report(args.out, measured)

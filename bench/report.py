@@ -183,14 +183,39 @@ def machine_description(load_before: tuple[float, float, float]) -> list[str]:
     ]
 
 
+def targets_list(ours: BotResult, stock: BotResult) -> list[str]:
+    return [
+        f"- {'met' if met else '**not met**'}: {name}" for name, met in target_checks(ours, stock)
+    ]
+
+
+def production_section(production: BotResult | None, stock: BotResult) -> list[str]:
+    """The same bot in production mode, against the same stock run."""
+    if production is None:
+        return []
+    return [
+        "",
+        "### Production mode",
+        "",
+        "`CLINIC_MODE=production make run`: two Rasa servers and two action servers behind"
+        ' nginx, PostgreSQL tracker store, Redis lock store (README, "Production mode").'
+        " Training is the same model's; memory is both Rasa servers together.",
+        "",
+        markdown_table(production, stock),
+        "",
+        *targets_list(production, stock),
+    ]
+
+
 def render(
-    ours: BotResult, stock: BotResult, budget: Budget, load_before: tuple[float, float, float]
+    ours: BotResult,
+    stock: BotResult,
+    budget: Budget,
+    load_before: tuple[float, float, float],
+    production: BotResult | None = None,
 ) -> str:
     """The measured section of docs/benchmarks.md."""
     levels = ", ".join(str(r.concurrency) for r in ours.levels)
-    targets = [
-        f"- {'met' if met else '**not met**'}: {name}" for name, met in target_checks(ours, stock)
-    ]
     return "\n".join(
         [
             "## Measurements",
@@ -205,7 +230,8 @@ def render(
             "",
             "### Targets (issue 5)",
             "",
-            *targets,
+            *targets_list(ours, stock),
+            *production_section(production, stock),
         ]
     )
 

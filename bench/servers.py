@@ -1,4 +1,4 @@
-"""Serve the two bots on free loopback ports, time their start-up, always stop them.
+"""Serve the bots on free loopback ports, time their start-up, always stop them.
 
 Start-up is the time from starting the first process to the bot's first answer
 through the REST channel: a Rasa server that listens but has not answered yet
@@ -16,7 +16,15 @@ import requests
 
 from bench.load import REQUEST_TIMEOUT_S
 from bench.projects import RASA, rasa_env
-from tests.servers import STARTUP_TIMEOUT_S, free_port, running_bot, stop_group, wait_until_up
+from tests.databases import postgres_database
+from tests.servers import (
+    STARTUP_TIMEOUT_S,
+    free_port,
+    running_bot,
+    running_production,
+    stop_group,
+    wait_until_up,
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,21 @@ def serve_clinic(workdir: Path) -> Iterator[ServedBot]:
     """This bot exactly as `make run` starts it, with its own SQLite tracker store."""
     started = time.monotonic()
     with running_bot(workdir) as bot:
+        first_reply(bot.rasa_url)
+        yield ServedBot(bot.rasa_url, bot.process.pid, time.monotonic() - started)
+
+
+@contextmanager
+def serve_production(workdir: Path) -> Iterator[ServedBot]:
+    """This bot as `CLINIC_MODE=production make run` starts it: two Rasa servers and two
+    action servers behind nginx, on throw-away PostgreSQL databases and Redis."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with (
+        postgres_database() as tracker_store_url,
+        postgres_database() as database_url,
+        running_production(workdir, tracker_store_url, database_url) as bot,
+    ):
         first_reply(bot.rasa_url)
         yield ServedBot(bot.rasa_url, bot.process.pid, time.monotonic() - started)
 

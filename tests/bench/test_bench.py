@@ -20,6 +20,7 @@ from bench.report import (
     BotResult,
     comparison_rows,
     markdown_table,
+    render,
     target_checks,
     write_report,
 )
@@ -157,6 +158,24 @@ def test_targets_of_the_issue():
         "Start-up under 30 s",
         "Rasa server memory under 1 GB",
     }
+
+
+def test_production_mode_gets_its_own_table_and_targets_against_the_same_stock_run():
+    stock = bot_result("stock", [level(32, [500] * 30)])
+    ours = bot_result("this bot", [level(32, [50] * 50)])
+    production = bot_result("this bot, production mode", [level(32, [50] * 90)])
+    measured = render(ours, stock, Budget(duration_s=1.0), (0.0, 0.0, 0.0), production)
+
+    head, production_part = measured.split("### Production mode")
+    assert "production mode" not in head
+    cells = table_cells(
+        "\n".join(line for line in production_part.splitlines() if line.startswith("|"))
+    )
+    assert cells[0] == ["Measure", "this bot, production mode", "stock", "ratio"]
+    assert ["Messages/s, 32 conversations", "90.0", "30.0", "3.00×"] in cells
+    assert "- met: Throughput at 32 conversations at least 2× the stock bot's" in production_part
+    assert "**not met**: Throughput at 32" not in production_part
+    assert "- met: Throughput at 32" not in head
 
 
 def test_report_keeps_the_hand_written_text(tmp_path):
