@@ -25,7 +25,12 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.featurizers.dense_featurizer.lm_featurizer import LanguageModelFeaturizer
 from rasa.utils.tensorflow.model_data import ragged_array_to_ndarray
 
-EMBEDDING_CACHE_SIZE = 4096
+# Short messages only (button answers, common questions), so the cache stays
+# small: at most 1,024 x 32 tokens x 384 floats, about 50 MB. Long messages are
+# rarely sent twice, and a cache of any 4,096 messages grew the server by 70 MB
+# under the benchmark's varied sentences (and could reach gigabytes).
+EMBEDDING_CACHE_SIZE = 1024
+CACHED_MAX_TOKENS = 32
 
 
 def packaged_model_dir() -> str:
@@ -60,9 +65,9 @@ class PackagedSentenceEmbeddingFeaturizer(LanguageModelFeaturizer):
     def _compute_batch_sequence_features(
         self, batch_attention_mask: np.ndarray, padded_token_ids: List[List[int]]
     ) -> np.ndarray:
-        if len(padded_token_ids) == 1:
-            # One message at a time when serving: answers such as "Yes", "No" or
-            # a button's question come again and again, so they are remembered.
+        if len(padded_token_ids) == 1 and len(padded_token_ids[0]) <= CACHED_MAX_TOKENS:
+            # One short message at a time when serving: answers such as "Yes",
+            # "No" or a button's question come again and again, so they are remembered.
             return self._embed_one(tuple(padded_token_ids[0])).copy()
         return self._forward(
             tf.constant(padded_token_ids, dtype=tf.int32),

@@ -38,3 +38,20 @@ def test_paraphrases_are_closer_than_other_questions_and_the_cache_changes_nothi
     ]
     np.testing.assert_allclose(again, pain)
     np.testing.assert_allclose(batched, pain, atol=1e-4)
+
+
+def test_only_short_messages_are_remembered():
+    context = ExecutionContext(GraphSchema({}), node_name="embeddings")
+    featurizer = PackagedSentenceEmbeddingFeaturizer.create(
+        PackagedSentenceEmbeddingFeaturizer.get_default_config(), None, None, context
+    )
+    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+    long_question = "I have a question about the treatment and my skin. " * 8
+    cache = featurizer._embed_one  # shared by every featurizer of this process
+    before = cache.cache_info()
+    for text in (long_question, long_question):
+        featurize(featurizer, tokenizer, text)
+    assert cache.cache_info() == before
+    for text in ("No thanks", "No thanks"):
+        featurize(featurizer, tokenizer, text)
+    assert cache.cache_info().hits == before.hits + 1
