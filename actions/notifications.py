@@ -27,6 +27,7 @@ import aiohttp
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import spool
+from actions.background import PeriodicTask
 from actions.persistence import URGENT, DueNotification, HandoffStore, HandoffView, utcnow
 from actions.settings import Settings, get_settings
 from actions.spool import SpooledHandoff
@@ -254,7 +255,7 @@ async def drain_spool(
     return stored
 
 
-class NotificationWorker:
+class NotificationWorker(PeriodicTask):
     """Every `interval_s` seconds until stopped: drains `spool_dir` (if given), then sends."""
 
     def __init__(
@@ -263,22 +264,10 @@ class NotificationWorker:
         interval_s: float = WORKER_INTERVAL_S,
         spool_dir: Path | None = None,
     ) -> None:
-        self.store, self.interval_s, self.spool_dir = store, interval_s, spool_dir
-        self._task: asyncio.Task | None = None
+        super().__init__(interval_s)
+        self.store, self.spool_dir = store, spool_dir
 
-    def start(self) -> None:
-        """Start on the running event loop."""
-        self._task = asyncio.get_running_loop().create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            if self.spool_dir is not None:
-                await drain_spool(self.store, self.spool_dir)
-            await dispatch_pending(self.store)
-            await asyncio.sleep(self.interval_s)
+    async def run_once(self) -> None:
+        if self.spool_dir is not None:
+            await drain_spool(self.store, self.spool_dir)
+        await dispatch_pending(self.store)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from actions.background import PeriodicTask
 from actions.persistence import ACTIVE_STATUSES, HandoffStore, engine_for, utcnow
 from actions.settings import Settings
 from staff_console.privacy import delete_conversation, has_events
@@ -63,33 +64,26 @@ def purge_expired(
     return expired
 
 
-class DailyPurge:
+class DailyPurge(PeriodicTask):
     """Runs `purge_expired` now and then once a day in the background, until stopped."""
 
     def __init__(
         self, settings: Settings, store: HandoffStore, interval_s: float = PURGE_INTERVAL_S
     ) -> None:
-        self.settings, self.store, self.interval_s = settings, store, interval_s
-        self._task: asyncio.Task | None = None
+        super().__init__(interval_s)
+        self.settings, self.store = settings, store
 
     def start(self) -> None:
         if self.settings.retention_days:
-            self._task = asyncio.get_running_loop().create_task(self._run())
+            super().start()
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                purged = await asyncio.to_thread(purge_expired, self.settings, self.store)
-                logger.info(
-                    "Retention: deleted %d conversations idle for over %d days",
-                    len(purged),
-                    self.settings.retention_days,
-                )
-            except Exception:  # a database hiccup must not end the daily purge
-                logger.exception("Retention: the purge failed; trying again tomorrow")
-            await asyncio.sleep(self.interval_s)
+    async def run_once(self) -> None:
+        try:
+            purged = await asyncio.to_thread(purge_expired, self.settings, self.store)
+            logger.info(
+                "Retention: deleted %d conversations idle for over %d days",
+                len(purged),
+                self.settings.retention_days,
+            )
+        except Exception:  # a database hiccup must not end the daily purge
+            logger.exception("Retention: the purge failed; trying again tomorrow")
