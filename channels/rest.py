@@ -20,6 +20,13 @@ from channels.user_text import clean_user_text
 MAX_SENDER_CHARS = 255
 
 
+def valid_sender(value: object) -> str | None:
+    """`value` if it can name a conversation (any channel's sender or session id), else None."""
+    if isinstance(value, str) and value.strip() and len(value) <= MAX_SENDER_CHARS:
+        return value
+    return None
+
+
 def request_problem(request: Request) -> str | None:
     """Why a webhook request cannot be processed, or None if it can."""
     if request.content_type.split(";")[0].strip() != "application/json":
@@ -30,8 +37,7 @@ def request_problem(request: Request) -> str | None:
         return "the body is not valid UTF-8 JSON"
     if not isinstance(body, dict):
         return "the body must be a JSON object"
-    sender = body.get("sender")
-    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
+    if valid_sender(body.get("sender")) is None:
         return f"'sender' must be a non-empty string of at most {MAX_SENDER_CHARS} characters"
     if body.get("message") is not None and not isinstance(body["message"], str):
         return "'message' must be a string"

@@ -35,17 +35,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.rest import MAX_SENDER_CHARS
+from channels.rest import valid_sender
 from channels.user_text import clean_user_text
 
 logger = logging.getLogger(__name__)
-
-
-def valid_session_id(value: object) -> str | None:
-    """`value` if it can name a conversation, else None."""
-    if isinstance(value, str) and value.strip() and len(value) <= MAX_SENDER_CHARS:
-        return value
-    return None
 
 
 def metadata_of(value: object) -> dict[str, Any]:
@@ -76,7 +69,7 @@ class SocketIOChannel(SocketIOInput):
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: str, data: Any = None, *_: Any) -> None:
             asked = data.get("session_id") if isinstance(data, dict) else None
-            session_id = valid_session_id(asked) or uuid.uuid4().hex
+            session_id = valid_sender(asked) or uuid.uuid4().hex
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
@@ -111,7 +104,7 @@ class SocketIOChannel(SocketIOInput):
         """The message in a `user_uttered` event, or None if it names no conversation."""
         if not isinstance(data, dict):
             return None
-        sender_id = valid_session_id(data.get("session_id")) if self.session_persistence else sid
+        sender_id = valid_sender(data.get("session_id")) if self.session_persistence else sid
         if sender_id is None:
             return None
         return UserMessage(
