@@ -1,5 +1,6 @@
 """Remembered applied events are Rasa's, and follow every new event of the conversation."""
 
+from hypothesis import given, settings
 from rasa.shared.core.events import (
     ActionExecuted,
     ActiveLoop,
@@ -10,6 +11,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_extensions import applied_events
+from tests.rasa_extensions.event_sequences import CONVERSATIONS, DOMAIN
 
 FORM = "screening_form"
 
@@ -53,3 +55,23 @@ def test_a_caller_changing_the_list_does_not_change_the_next_answer():
     tracker = DialogueStateTracker.from_events("sam", questionnaire_turns(), [])
     applied_events.applied_events(tracker).clear()
     assert applied_events.applied_events(tracker) == rasa_applied(tracker) != []
+
+
+@settings(max_examples=300, deadline=None)
+@given(CONVERSATIONS)
+def test_applied_events_match_rasas_after_every_message(messages):
+    tracker = DialogueStateTracker("sam", DOMAIN.slots)
+    for events in messages:
+        for event in events:
+            tracker.update(event)
+        assert applied_events.applied_events(tracker) == rasa_applied(tracker)
+
+
+@settings(max_examples=100, deadline=None)
+@given(CONVERSATIONS)
+def test_a_maximum_history_drops_old_events_and_the_answer_follows(messages):
+    tracker = DialogueStateTracker("sam", DOMAIN.slots, max_event_history=8)
+    for events in messages:
+        for event in events:
+            tracker.update(event)
+        assert applied_events.applied_events(tracker) == rasa_applied(tracker)
