@@ -12,7 +12,9 @@ aligns sub-word embeddings with Rasa's tokens. Two things differ from it:
   model was trained with (BERT's CLS token is not a sentence embedding here);
 - the forward pass is a compiled `tf.function`, several times faster per
   message than eager execution, and single messages seen before (button
-  answers, common questions) are taken from a cache.
+  answers, common questions) are taken from a cache;
+- each word's word pieces are remembered: Rasa asks the (pure Python)
+  tokenizer word by word, and the same words come back in every message.
 """
 
 from functools import lru_cache
@@ -31,6 +33,8 @@ from rasa.utils.tensorflow.model_data import ragged_array_to_ndarray
 # under the benchmark's varied sentences (and could reach gigabytes).
 EMBEDDING_CACHE_SIZE = 1024
 CACHED_MAX_TOKENS = 32
+# Distinct words, each a few word pieces: well under a megabyte.
+WORD_PIECE_CACHE_SIZE = 8192
 
 
 def packaged_model_dir() -> str:
@@ -73,6 +77,16 @@ class PackagedSentenceEmbeddingFeaturizer(LanguageModelFeaturizer):
             tf.constant(padded_token_ids, dtype=tf.int32),
             tf.constant(batch_attention_mask, dtype=tf.int32),
         ).numpy()
+
+    def _lm_tokenize(self, text: str) -> Tuple[List[int], List[str]]:
+        token_ids, token_strings = self._word_pieces(text)
+        # New lists each time, as Rasa's own are: callers may extend them.
+        return list(token_ids), list(token_strings)
+
+    @lru_cache(maxsize=WORD_PIECE_CACHE_SIZE)  # noqa: B019 - one featurizer per loaded model
+    def _word_pieces(self, text: str) -> Tuple[Tuple[int, ...], Tuple[str, ...]]:
+        token_ids, token_strings = super()._lm_tokenize(text)
+        return tuple(token_ids), tuple(token_strings)
 
     @lru_cache(maxsize=EMBEDDING_CACHE_SIZE)  # noqa: B019 - one featurizer per loaded model
     def _embed_one(self, token_ids: Tuple[int, ...]) -> np.ndarray:

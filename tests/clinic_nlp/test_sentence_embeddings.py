@@ -2,6 +2,7 @@
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.nlu.featurizers.dense_featurizer.lm_featurizer import LanguageModelFeaturizer
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -55,3 +56,16 @@ def test_only_short_messages_are_remembered():
     for text in ("No thanks", "No thanks"):
         featurize(featurizer, tokenizer, text)
     assert cache.cache_info().hits == before.hits + 1
+
+
+def test_remembered_word_pieces_are_the_tokenizers_own():
+    context = ExecutionContext(GraphSchema({}), node_name="embeddings")
+    featurizer = PackagedSentenceEmbeddingFeaturizer.create(
+        PackagedSentenceEmbeddingFeaturizer.get_default_config(), None, None, context
+    )
+    for word in ["microneedling", "isotretinoin?", "Roaccutane", "é", "don't"] * 2:
+        token_ids, token_strings = featurizer._lm_tokenize(word)
+        assert (token_ids, token_strings) == LanguageModelFeaturizer._lm_tokenize(featurizer, word)
+        # Rasa extends these lists; what is remembered must not change with them.
+        token_ids.append(0)
+        token_strings.append("[UNK]")
