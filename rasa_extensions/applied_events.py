@@ -55,7 +55,9 @@ def _loop_names(events: Iterable[Event]) -> frozenset[str]:
 
 def _fold_from_start(tracker: DialogueStateTracker) -> _Fold:
     events = tracker.events
-    return _Fold(len(events), events[0], events[-1], _loop_names(events), _rasa_applied_events(tracker))
+    return _Fold(
+        len(events), events[0], events[-1], _loop_names(events), _rasa_applied_events(tracker)
+    )
 
 
 def _apply(tracker: DialogueStateTracker, fold: _Fold, event: Event) -> None:

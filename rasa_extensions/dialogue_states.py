@@ -16,7 +16,7 @@ pipeline component (config.yml), as the other changes in this package are.
 """
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.constants import PREVIOUS_ACTION
@@ -35,7 +35,7 @@ class _Turn:
 
     position: int
     state: State
-    previous_action: Optional[dict[str, Any]]
+    previous_action: dict[str, Any] | None
     hide_rule_turn: bool
     has_followup_action: bool
     runs_active_loop: bool
@@ -51,7 +51,9 @@ class _Described:
     replay: DialogueStateTracker
 
 
-def _describe(domain: Domain, tracker: DialogueStateTracker, position: int, hide: bool, omit: bool) -> _Turn:
+def _describe(
+    domain: Domain, tracker: DialogueStateTracker, position: int, hide: bool, omit: bool
+) -> _Turn:
     return _Turn(
         position=position,
         state=domain.get_active_state(tracker, omit_unset_slots=omit),
@@ -63,7 +65,7 @@ def _describe(domain: Domain, tracker: DialogueStateTracker, position: int, hide
 
 
 def _common_prefix(before: list[Event], now: list[Event]) -> int:
-    for index, (old, new) in enumerate(zip(before, now)):
+    for index, (old, new) in enumerate(zip(before, now, strict=False)):
         if old is not new:
             return index
     return min(len(before), len(now))
@@ -74,11 +76,13 @@ def _described_turns(domain: Domain, tracker: DialogueStateTracker, omit: bool) 
     applied = tracker.applied_events()
     memos = tracker.__dict__.setdefault(_MEMO, {})
     # Taken out while the replay moves on, so a failure half-way leaves nothing stale.
-    known: Optional[_Described] = memos.pop(omit, None)
+    known: _Described | None = memos.pop(omit, None)
     if known is not None and known.domain is domain:
         same = _common_prefix(known.applied, applied)
         turns = [turn for turn in known.turns if turn.position < same]
-        replay, start = (known.replay, same) if same == len(known.applied) else (tracker.init_copy(), 0)
+        replay, start = (
+            (known.replay, same) if same == len(known.applied) else (tracker.init_copy(), 0)
+        )
     else:
         turns, replay, start = [], tracker.init_copy(), 0
     for position in range(start, len(applied)):
@@ -100,7 +104,7 @@ def states_for_tracker_history(
     tracker: DialogueStateTracker,
     omit_unset_slots: bool = False,
     ignore_rule_only_turns: bool = False,
-    rule_only_data: Optional[dict[str, Any]] = None,
+    rule_only_data: dict[str, Any] | None = None,
 ) -> list[State]:
     """`Domain.states_for_tracker_history` of Rasa 3.6.21, over the remembered turns."""
     states: list[State] = []

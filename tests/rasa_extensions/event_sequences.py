@@ -38,8 +38,11 @@ def _user(intent: str, mentions: int) -> UserUttered:
 EVENTS: st.SearchStrategy[Event] = st.one_of(
     st.builds(ActionExecuted, st.sampled_from(ACTIONS), hide_rule_turn=st.booleans()),
     st.builds(_user, st.sampled_from(["greet", "deny", "affirm", "faq"]), st.integers(0, 1)),
-    st.builds(SlotSet, st.sampled_from(["screening_outcome", "handoff_open"]),
-              st.sampled_from(["clear", "flagged", True, False, None])),
+    st.builds(
+        SlotSet,
+        st.sampled_from(["screening_outcome", "handoff_open"]),
+        st.sampled_from(["clear", "flagged", True, False, None]),
+    ),
     st.builds(ActiveLoop, st.sampled_from([*FORMS, None])),
     st.builds(ActionExecutionRejected, st.sampled_from(FORMS)),
     st.builds(LoopInterrupted, st.booleans()),

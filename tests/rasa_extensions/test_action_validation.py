@@ -1,4 +1,4 @@
-"""Action server answers are still checked against Rasa's schema, with the same verdicts and errors."""
+"""Action server answers are still checked against Rasa's schema: same verdicts, same errors."""
 
 from typing import Any
 
@@ -38,7 +38,9 @@ VALID_EVENTS = [
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 
@@ -59,9 +61,13 @@ def events(draw: st.DrawFn) -> Any:
     return event
 
 
-answers = st.fixed_dictionaries(
-    {}, optional={"events": st.lists(events(), max_size=4) | json_values, "responses": json_values}
-) | json_values
+answers = (
+    st.fixed_dictionaries(
+        {},
+        optional={"events": st.lists(events(), max_size=4) | json_values, "responses": json_values},
+    )
+    | json_values
+)
 
 
 @pytest.fixture

@@ -39,8 +39,12 @@ def test_states_match_rasas_after_every_message(messages):
 
 def test_a_caller_changing_the_states_does_not_change_the_next_answer():
     tracker = DialogueStateTracker("sam", DOMAIN.slots)
-    for event in [ActionExecuted("action_listen"), UserUttered("hi", {"name": "greet"}),
-                  ActionExecuted("utter_greet"), ActionExecuted("action_listen")]:
+    for event in [
+        ActionExecuted("action_listen"),
+        UserUttered("hi", {"name": "greet"}),
+        ActionExecuted("utter_greet"),
+        ActionExecuted("action_listen"),
+    ]:
         tracker.update(event)
     first, _ = both(tracker, False, False, None)
     for state in first:
