@@ -5,28 +5,30 @@ same `faq/<topic>` examples and writes the same `response_selector` output, so
 the rule `faq -> utter_faq` and `rasa test` work unchanged. On sentence
 embeddings plus word counts, a linear model answered the held-out paraphrases
 better than the ResponseSelector's neural network did, trains in seconds instead
-of minutes, and predicts in well under a millisecond (docs/benchmarks.md).
+of minutes, and predicts in well under a millisecond (docs/benchmarks.md),
+through the intent classifier's cheaper prediction (`logistic_classifiers.py`).
 """
 
 from typing import Any, Dict, List, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix
 
+from clinic_nlp.logistic_classifiers import LogisticSentenceClassifier
+
 RESPONSE_SELECTOR = "response_selector"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class LogisticResponseSelector(LogisticRegressionClassifier):
+class LogisticResponseSelector(LogisticSentenceClassifier):
     """Chooses among the answers of one retrieval intent."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {**LogisticRegressionClassifier.get_default_config(), "retrieval_intent": "faq"}
+        return {**LogisticSentenceClassifier.get_default_config(), "retrieval_intent": "faq"}
 
     def _create_training_matrix(self, training_data: TrainingData) -> Tuple[csr_matrix, List[str]]:
         examples = [
@@ -38,23 +40,9 @@ class LogisticResponseSelector(LogisticRegressionClassifier):
         ]
         return self._create_X(examples), [e.get(INTENT_RESPONSE_KEY) for e in examples]
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        if not messages:
-            return messages
-        probabilities = self.clf.predict_proba(self._create_X(messages))
-        for message, row in zip(messages, probabilities, strict=True):
-            ranking = sorted(
-                (
-                    {"confidence": float(p), INTENT_RESPONSE_KEY: key}
-                    for key, p in zip(self.clf.classes_, row, strict=True)
-                ),
-                key=lambda label: -label["confidence"],
-            )[: self.config["ranking_length"] or None]
-            self._set_selection(message, ranking)
-        return messages
-
-    def _set_selection(self, message: Message, ranking: List[Dict[str, Any]]) -> None:
-        best = ranking[0]
+    def _set_prediction(self, message: Message, ranking: List[Tuple[Any, Any]]) -> None:
+        answers = [{"confidence": float(p), INTENT_RESPONSE_KEY: key} for key, p in ranking]
+        best = answers[0]
         retrieval_intent = self.config["retrieval_intent"]
         selections = message.get(RESPONSE_SELECTOR, {})
         selections["all_retrieval_intents"] = [retrieval_intent]
@@ -65,6 +53,6 @@ class LogisticResponseSelector(LogisticRegressionClassifier):
                 INTENT_RESPONSE_KEY: best[INTENT_RESPONSE_KEY],
                 "utter_action": f"utter_{best[INTENT_RESPONSE_KEY]}",
             },
-            "ranking": ranking,
+            "ranking": answers,
         }
         message.set(RESPONSE_SELECTOR, selections, add_to_output=True)
