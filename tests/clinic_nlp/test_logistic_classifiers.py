@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Tuple
 
 import numpy as np
 import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
@@ -26,6 +27,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import coo_matrix
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from clinic_nlp.logistic_classifiers import LogisticIntentClassifier, is_softmax_of_linear_scores
 from clinic_nlp.response_classifier import RESPONSE_SELECTOR, LogisticResponseSelector
@@ -168,3 +170,19 @@ def test_response_selector_ranks_answers_as_rasas_path(tmp_path: Path) -> None:
 def test_no_messages_no_predictions(tmp_path: Path) -> None:
     classifier = trained(LogisticIntentClassifier, {}, intent_examples(INTENTS), tmp_path)
     assert classifier.process([]) == []
+
+
+def test_a_loaded_classifier_keeps_numpy_to_one_blas_thread(tmp_path: Path) -> None:
+    classifier = trained(LogisticIntentClassifier, {}, intent_examples(INTENTS), tmp_path)
+    classifier.persist()
+    threadpool_limits(limits=2, user_api="blas")
+    loaded = LogisticIntentClassifier.load(
+        {**MAX_ITER},
+        classifier._model_storage,
+        classifier._resource,
+        ExecutionContext(GraphSchema({}), node_name="intents"),
+    )
+    assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {1}
+    messages = new_messages(len(INTENTS))
+    loaded.process(messages)
+    assert intent_ranking(messages[0])[0][0] in INTENTS
