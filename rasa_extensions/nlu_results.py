@@ -15,7 +15,7 @@ changes in this package are.
 
 import copy
 from collections import OrderedDict
-from typing import Any, Dict, Optional
+from typing import Any, Dict
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
@@ -39,7 +39,7 @@ def _kept(processor: MessageProcessor) -> "OrderedDict[str, Dict[str, Any]]":
 def _parse_message_with_graph(
     self: MessageProcessor,
     message: UserMessage,
-    tracker: Optional[DialogueStateTracker],
+    tracker: DialogueStateTracker | None,
     only_output_properties: bool = True,
 ) -> Dict[str, Any]:
     """`MessageProcessor._parse_message_with_graph`, remembered for short texts."""
