@@ -6,6 +6,8 @@ new sessions, slots that influence the dialogue, follow-up actions and rule
 turns. They arrive in chunks, as messages do.
 """
 
+from collections.abc import Iterator
+
 from hypothesis import strategies as st
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -22,6 +24,7 @@ from rasa.shared.core.events import (
     UserUtteranceReverted,
     UserUttered,
 )
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from tests.servers import REPO_ROOT
 
@@ -51,3 +54,15 @@ EVENTS: st.SearchStrategy[Event] = st.one_of(
 )
 
 CONVERSATIONS = st.lists(st.lists(EVENTS, min_size=1, max_size=6), min_size=1, max_size=12)
+
+
+def after_each_message(
+    messages: list[list[Event]], max_event_history: int | None = None
+) -> Iterator[DialogueStateTracker]:
+    """One conversation's tracker, yielded again after each message's events."""
+    tracker = DialogueStateTracker("sam", DOMAIN.slots, max_event_history)
+    tracker.model_id = "model-1"
+    for events in messages:
+        for event in events:
+            tracker.update(event)
+        yield tracker

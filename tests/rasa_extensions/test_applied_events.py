@@ -11,7 +11,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_extensions import applied_events
-from tests.rasa_extensions.event_sequences import CONVERSATIONS, DOMAIN
+from tests.rasa_extensions.event_sequences import CONVERSATIONS, after_each_message
 
 FORM = "screening_form"
 
@@ -60,18 +60,12 @@ def test_a_caller_changing_the_list_does_not_change_the_next_answer():
 @settings(max_examples=300, deadline=None)
 @given(CONVERSATIONS)
 def test_applied_events_match_rasas_after_every_message(messages):
-    tracker = DialogueStateTracker("sam", DOMAIN.slots)
-    for events in messages:
-        for event in events:
-            tracker.update(event)
+    for tracker in after_each_message(messages):
         assert applied_events.applied_events(tracker) == rasa_applied(tracker)
 
 
 @settings(max_examples=100, deadline=None)
 @given(CONVERSATIONS)
 def test_a_maximum_history_drops_old_events_and_the_answer_follows(messages):
-    tracker = DialogueStateTracker("sam", DOMAIN.slots, max_event_history=8)
-    for events in messages:
-        for event in events:
-            tracker.update(event)
+    for tracker in after_each_message(messages, max_event_history=8):
         assert applied_events.applied_events(tracker) == rasa_applied(tracker)

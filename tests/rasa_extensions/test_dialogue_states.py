@@ -7,7 +7,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_extensions import dialogue_states
-from tests.rasa_extensions.event_sequences import CONVERSATIONS, DOMAIN
+from tests.rasa_extensions.event_sequences import CONVERSATIONS, DOMAIN, after_each_message
 
 rasa_states = Domain.states_for_tracker_history
 RULE_ONLY = {RULE_ONLY_SLOTS: ["handoff_open"], RULE_ONLY_LOOPS: ["contact_form"]}
@@ -28,10 +28,7 @@ def both(tracker: DialogueStateTracker, omit: bool, ignore: bool, rule_only: dic
 @settings(max_examples=200, deadline=None)
 @given(CONVERSATIONS)
 def test_states_match_rasas_after_every_message(messages):
-    tracker = DialogueStateTracker("sam", DOMAIN.slots)
-    for events in messages:
-        for event in events:
-            tracker.update(event)
+    for tracker in after_each_message(messages):
         for reading in READINGS:
             ours, rasas = both(tracker, *reading)
             assert ours == rasas

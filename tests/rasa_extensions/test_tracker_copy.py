@@ -7,7 +7,7 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_extensions import tracker_copy
-from tests.rasa_extensions.event_sequences import CONVERSATIONS, DOMAIN, EVENTS
+from tests.rasa_extensions.event_sequences import CONVERSATIONS, DOMAIN, EVENTS, after_each_message
 
 
 def observable(tracker: DialogueStateTracker) -> dict[str, Any]:
@@ -25,11 +25,7 @@ def observable(tracker: DialogueStateTracker) -> dict[str, Any]:
 @settings(max_examples=200, deadline=None)
 @given(CONVERSATIONS)
 def test_the_copy_holds_what_rasas_replaying_copy_holds(messages):
-    tracker = DialogueStateTracker("sam", DOMAIN.slots)
-    tracker.model_id = "model-1"
-    for events in messages:
-        for event in events:
-            tracker.update(event)
+    for tracker in after_each_message(messages):
         assert observable(tracker_copy.copy_tracker(tracker)) == observable(
             tracker_copy._rasa_copy(tracker)
         )
@@ -38,10 +34,7 @@ def test_the_copy_holds_what_rasas_replaying_copy_holds(messages):
 @settings(max_examples=100, deadline=None)
 @given(CONVERSATIONS, EVENTS)
 def test_changing_the_copy_leaves_the_original_as_it_was(messages, event):
-    tracker = DialogueStateTracker("sam", DOMAIN.slots)
-    for events in messages:
-        for one in events:
-            tracker.update(one)
+    *_, tracker = after_each_message(messages)
     before = observable(tracker_copy._rasa_copy(tracker))
     duplicate = tracker_copy.copy_tracker(tracker)
     duplicate.update(event)
