@@ -85,7 +85,9 @@ def _validate_action_result(self: action.RemoteAction, result: Dict[str, Any]) -
 
 
 def install() -> None:
-    """Make Rasa's RemoteAction use the compiled checks."""
+    """Make Rasa's RemoteAction use the compiled checks, compiled now (about 60 ms)
+    rather than while the first visitor waits for an answer."""
+    _split_checks()
     action.RemoteAction._validate_action_result = _validate_action_result
 
 

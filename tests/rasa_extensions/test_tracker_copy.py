@@ -6,17 +6,14 @@ from hypothesis import given, settings
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from rasa_extensions import tracker_copy
+from rasa_extensions import applied_events, dialogue_states, tracker_copy
 from tests.rasa_extensions.event_sequences import CONVERSATIONS, DOMAIN, EVENTS, after_each_message
 
 
 def observable(tracker: DialogueStateTracker) -> dict[str, Any]:
     """Everything a tracker holds, slots by value, without what this package remembers on it."""
-    state = {
-        key: value
-        for key, value in vars(tracker).items()
-        if not key.startswith("_applied") and not key.startswith("_described")
-    }
+    remembered = {applied_events._MEMO, dialogue_states._MEMO}
+    state = {key: value for key, value in vars(tracker).items() if key not in remembered}
     state["events"] = list(tracker.events)
     state["slots"] = {name: (type(slot), vars(slot)) for name, slot in tracker.slots.items()}
     return state
