@@ -142,7 +142,7 @@ evaluate: train  ## NLU accuracy on the held-out paraphrases, and the conversati
 test: train webchat browser proxy  ## Run the whole test suite
 	$(PYTHON) -m pytest
 
-bench: train  ## Benchmark against the stock `rasa init` bot into docs/benchmarks.md (~15 min, quiet machine)
+bench: train  ## Benchmark against the stock `rasa init` bot into docs/benchmarks.md (10-15 min, quiet machine)
 	$(PYTHON) -m bench --out docs/benchmarks.md
 
 lint: install  ## Lint and format check
