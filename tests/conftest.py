@@ -1,5 +1,6 @@
 """Shared fixtures: the real domain and content, and one running bot per test session."""
 
+import gc
 import os
 import subprocess
 import uuid
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.receivers import MailReceiver, WebhookReceiver, smtp_server, webhook_receiver
-from tests.servers import REPO_ROOT, RunningBot, running_bot
+from tests.servers import REPO_ROOT, RunningBot, log_tail, running_bot
 
 # Fakes of the Graph and Twilio APIs for the bot's WhatsApp channels (`whatsapp_env`).
 pytest_plugins = ["tests.channels.fakes"]
@@ -20,6 +21,32 @@ STAFF_API_TOKEN = "test-staff-token"
 os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
+    """Name every failure, with the log of any bot the failing test talked to.
+
+    The garbage collector waits while pytest parses the failing test's source:
+    on CPython 3.11 a finalizer that formats a traceback meanwhile (an unclosed
+    aiohttp session, a dropped asyncio task) parses too, and the AST state they
+    share aborts the whole run with "AST constructor recursion depth mismatch"
+    (python/cpython#106905) instead of reporting the failure.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        outcome = yield
+    finally:
+        if collecting:
+            gc.enable()
+    report = outcome.get_result()
+    if report.failed:
+        for running in getattr(item, "funcargs", {}).values():
+            if isinstance(running, RunningBot):
+                report.sections.append(
+                    (f"make run log ({running.rasa_url})", log_tail(running.log_path))
+                )
 
 
 @pytest.fixture(scope="session")

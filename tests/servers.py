@@ -22,6 +22,8 @@ import requests
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STARTUP_TIMEOUT_S = 180
+# The end of a server's log shown with a failure: enough for its last tracebacks.
+LOG_SHOWN_CHARS = 5000
 
 
 def free_port() -> int:
@@ -29,6 +31,11 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def log_tail(log_path: Path) -> str:
+    """The end of a server's log, to show with a failure."""
+    return log_path.read_text(errors="replace")[-LOG_SHOWN_CHARS:]
 
 
 def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float) -> None:
@@ -157,7 +164,7 @@ def started(command: list[str], env: dict[str, str], log_path: Path) -> Iterator
     try:
         yield process
     except Exception:
-        print(log_path.read_text(errors="replace")[-5000:])
+        print(log_tail(log_path))
         raise
     finally:
         stop_group(process)
