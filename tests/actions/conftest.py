@@ -6,7 +6,6 @@ test session and dropped at its end. Without a reachable PostgreSQL those runs a
 skipped, except in CI (the `CI` variable set), where they fail instead.
 """
 
-import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -17,11 +16,8 @@ import sqlalchemy as sa
 
 from actions import persistence
 from actions.persistence import HandoffStore, engine_for, migrate
+from tests.databases import postgres_database
 
-# An administrative connection, used only to create and drop the test database.
-POSTGRES_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 TABLES = ("notifications", "handoffs", "staff_users")
 
 
@@ -39,35 +35,15 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _admin_engine() -> sa.engine.Engine:
-    return sa.create_engine(POSTGRES_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A new, migrated PostgreSQL database for this test session, dropped afterwards."""
-    admin = _admin_engine()
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
-    except sa.exc.OperationalError as error:
-        admin.dispose()
-        message = f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {error.orig}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message} (CI is set, so this is not skipped)")
-        pytest.skip(f"{message}; set TEST_POSTGRES_URL to run the PostgreSQL tests")
-    name = f"clinic_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    database_url = admin.url.set(database=name).render_as_string(hide_password=False)
-    try:
+    with postgres_database() as database_url:
         migrate(database_url)
-        yield database_url
-    finally:
-        engine_for(database_url).dispose()
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        try:
+            yield database_url
+        finally:
+            engine_for(database_url).dispose()
 
 
 @pytest.fixture(params=["sqlite"])
