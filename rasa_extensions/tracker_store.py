@@ -27,8 +27,9 @@ are looked up by name from memory (`event_types`), which was most of the time
 spent rebuilding a conversation. New events are inserted in one statement.
 Most reads are not needed at all: the tracker saved at the end of a message is
 kept in memory and handed back to the conversation's next message if the
-database holds no newer row (`tracker_cache`, which says why that is safe with
-several Rasa processes), and its save then knows which events are new without
+database holds no newer row, or brought up to date with only the rows another
+Rasa process added meanwhile (`tracker_cache`, which says why that is safe with
+several Rasa processes); its save then knows which events are new without
 counting the stored ones.
 """
 
@@ -41,12 +42,18 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from rasa_extensions import event_types
-from rasa_extensions.tracker_cache import Known, TrackerCache
+from rasa_extensions.tracker_cache import (
+    Known,
+    Rows,
+    TrackerCache,
+    continues_session,
+    only_added,
+)
 
 T = TypeVar("T")
 
@@ -113,31 +120,70 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
     async def _in_worker(self, function: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._worker, function, *args)
 
-    def _newest_id(self, session: sa.orm.Session, sender_id: str) -> int | None:
-        newest = sa.func.max(self.SQLEvent.id)
-        return session.query(newest).filter(self.SQLEvent.sender_id == sender_id).scalar()
+    def _rows(self, session: sa.orm.Session, sender_id: str) -> Rows:
+        started = sa.case(
+            (self.SQLEvent.type_name == SessionStarted.type_name, self.SQLEvent.timestamp)
+        )
+        newest, count, session_start = (
+            session.query(
+                sa.func.max(self.SQLEvent.id),
+                sa.func.count(self.SQLEvent.id),
+                sa.func.max(started),
+            )
+            .filter(self.SQLEvent.sender_id == sender_id)
+            .one()
+        )
+        return Rows(newest, count, session_start)
 
     def _read(self, sender_id: str, all_sessions: bool) -> DialogueStateTracker | None:
         with self.session_scope() as session:
-            newest_id = self._newest_id(session, sender_id)
-            kept = None if all_sessions else self._cache.take(sender_id, newest_id)
+            rows = self._rows(session, sender_id)
+            kept = None if all_sessions else self._kept_up_to_date(session, sender_id, rows)
             if kept is not None:
                 return kept
-            rows = self._event_query(
+            query = self._event_query(
                 session, sender_id, fetch_events_from_all_sessions=all_sessions
             ).with_entities(self.SQLEvent.data)
-            events = [json.loads(data) for (data,) in rows]
+            events = [json.loads(data) for (data,) in query]
         if not (self.domain and events):
             return None
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         if not all_sessions:
-            self._cache.lend(Known(tracker, len(events), newest_id))
+            self._cache.lend(Known(tracker, len(events), rows))
         return tracker
+
+    def _kept_up_to_date(
+        self, session: sa.orm.Session, sender_id: str, rows: Rows
+    ) -> DialogueStateTracker | None:
+        """The kept tracker, plus any rows another process added since (if nothing else changed)."""
+        known = self._cache.take(sender_id)
+        if known is None:
+            return None
+        if known.rows != rows:
+            if not only_added(known.rows, rows):
+                return None
+            added = self._events_after(session, sender_id, known.rows.newest_id)
+            start = known.tracker.events[0].timestamp
+            if len(added) != rows.count - known.rows.count or not continues_session(start, added):
+                return None
+            for event in added:
+                known.tracker.update(event)
+            known = Known(known.tracker, known.stored + len(added), rows)
+        self._cache.lend(known)
+        return known.tracker
+
+    def _events_after(self, session: sa.orm.Session, sender_id: str, row_id: int) -> list[Event]:
+        query = (
+            session.query(self.SQLEvent.data)
+            .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.id > row_id)
+            .order_by(self.SQLEvent.id)
+        )
+        return deserialise_events([json.loads(data) for (data,) in query])
 
     def _write_new_events(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:
             lent = self._cache.returned(tracker)
-            if lent and lent.newest_id == self._newest_id(session, tracker.sender_id):
+            if lent and lent.rows == self._rows(session, tracker.sender_id):
                 new_events = itertools.islice(tracker.events, lent.stored, None)
             else:  # not read here, or written meanwhile: count what is stored, as Rasa does
                 new_events = self._additional_events(session, tracker)
@@ -145,6 +191,6 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
             if rows:
                 session.execute(sa.insert(self.SQLEvent), rows)
             # Inside the transaction: a row another process adds after it is not ours.
-            newest_id = self._newest_id(session, tracker.sender_id)
+            stored = self._rows(session, tracker.sender_id)
             session.commit()
-        self._cache.keep(tracker, newest_id)
+        self._cache.keep(tracker, stored)

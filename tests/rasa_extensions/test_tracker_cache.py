@@ -6,6 +6,7 @@ failed before its save, and stored exactly once (on SQLite and PostgreSQL).
 """
 
 import pytest
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -82,3 +83,56 @@ async def test_after_a_new_session_only_the_new_session_is_read(store):
     assert said(await store.retrieve("sam")) == ["sam says 3"]
     everything = ["sam says 1", "sam says 2", "sam says 3"]
     assert said(await store.retrieve_full_tracker("sam")) == everything
+
+
+async def test_a_conversation_passed_between_processes_reads_back_as_the_database_has_it(
+    store, other_process, database_url
+):
+    """The production load balancer may send each message to either Rasa process."""
+    for number in range(6):
+        await message((store, other_process)[number % 2], "sam", number)
+        for process in (store, other_process):
+            tracker = await process.retrieve("sam")
+            assert list(tracker.events) == await latest_session_as_rasa_reads_it(
+                database_url, "sam"
+            )
+            await process.save(tracker)
+    assert said(await store.retrieve("sam")) == [f"sam says {n}" for n in range(6)]
+
+
+async def test_a_kept_conversation_continued_elsewhere_is_brought_up_to_date_not_reread(
+    store, other_process
+):
+    await message(store, "sam", 1)
+    kept = await message(store, "sam", 2)
+    await message(other_process, "sam", 3)
+    caught_up = await store.retrieve("sam")
+    assert caught_up is kept
+    assert said(caught_up) == ["sam says 1", "sam says 2", "sam says 3"]
+    await store.save(caught_up)
+    everything = [f"sam says {n}" for n in range(1, 5)]
+    assert said(await message(store, "sam", 4)) == everything
+
+
+async def test_a_conversation_deleted_then_begun_again_elsewhere_does_not_come_back(
+    store, other_process
+):
+    await message(store, "sam", 1)
+    await message(store, "sam", 2)
+    # As the staff console's delete does, while this process still keeps the tracker.
+    with store.engine.begin() as connection:
+        events = store.SQLEvent.__table__
+        connection.execute(sa.delete(events).where(events.c.sender_id == "sam"))
+    await message(other_process, "sam", 3)
+    await message(other_process, "sam", 4)
+    await message(other_process, "sam", 5)
+    assert said(await store.retrieve("sam")) == ["sam says 3", "sam says 4", "sam says 5"]
+
+
+async def test_a_new_session_begun_elsewhere_is_read_alone(store, other_process):
+    await message(store, "sam", 1)
+    tracker = await other_process.retrieve("sam")
+    for event in [*session_start(), *turn("sam", 2)]:
+        tracker.update(event)
+    await other_process.save(tracker)
+    assert said(await store.retrieve("sam")) == ["sam says 2"]
