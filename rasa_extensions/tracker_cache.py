@@ -5,15 +5,15 @@ every message, parses it and replays it into a new tracker, then counts the
 stored events again before saving the new ones: the longer the conversation
 (the questionnaire is long), the more Python per message, all of it holding
 the GIL that the event loop needs (docs/benchmarks.md). Here the tracker
-saved at the end of a message is kept with where the conversation's rows
-stood: the newest row's id and how many rows there were. The next read of
-that conversation asks the database the same (one indexed query): if nothing
-changed, it gets the kept tracker instead of reading the rows. If only newer
-rows were added (another Rasa process took the conversation's last message,
-as the production load balancer may send any message to either), only those
-rows are read and applied to the kept tracker, provided they continue its
-session. Anything else (a new session, rows deleted) means a full read as
-before. So it is correct with several Rasa processes: the lock store lets one
+saved at the end of a message is kept with the id of the conversation's newest
+row. The next read of that conversation checks that the newest row is still
+that one (one indexed query) and, if so, hands back the kept tracker instead
+of reading the rows. If there are newer rows (another Rasa process took the
+conversation's last message, as the production load balancer may send any
+message to either) and the session the kept tracker holds is still the latest
+one, only those rows are read and applied to it. Anything else (a new
+session, a conversation deleted and begun again) means a full read as before.
+So it is correct with several Rasa processes too: the lock store lets one
 message of a conversation run at a time, and each read checks the database.
 
 A kept tracker is handed out once (taken, not copied): the message that gets
@@ -33,23 +33,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 
 @dataclass(frozen=True)
-class Rows:
-    """Where a conversation's stored rows stand: the newest row's id, how many there are,
-    and when its latest session started (which tells a conversation deleted and begun
-    again apart, even where SQLite gives the new rows the deleted ones' ids)."""
-
-    newest_id: int | None
-    count: int
-    session_start: float | None
-
-
-@dataclass(frozen=True)
 class Known:
-    """A tracker, how many of its first events are stored, and the rows stored then."""
+    """A tracker, how many of its first events are stored, and the newest stored row's id."""
 
     tracker: DialogueStateTracker
     stored: int
-    rows: Rows
+    newest_id: int | None
 
 
 def continues_session(start: float, events: Iterable[Event]) -> bool:
@@ -63,17 +52,6 @@ def reads_back_the_same(tracker: DialogueStateTracker) -> bool:
     if not events or not isinstance(events[0], SessionStarted):
         return False
     return continues_session(events[0].timestamp, events[1:])
-
-
-def only_added(known: Rows, now: Rows) -> bool:
-    """Whether rows can only have been added since `known`, to the same session."""
-    return (
-        known.newest_id is not None
-        and now.newest_id is not None
-        and now.newest_id > known.newest_id
-        and now.count > known.count
-        and now.session_start == known.session_start
-    )
 
 
 class TrackerCache:
@@ -97,10 +75,10 @@ class TrackerCache:
         known = self._lent.pop(tracker.sender_id, None)
         return known if known is not None and known.tracker is tracker else None
 
-    def keep(self, tracker: DialogueStateTracker, rows: Rows) -> None:
+    def keep(self, tracker: DialogueStateTracker, newest_id: int | None) -> None:
         """Keep a just-saved tracker for the next message, if it reads back the same."""
         if reads_back_the_same(tracker):
-            self._put(self._idle, Known(tracker, len(tracker.events), rows))
+            self._put(self._idle, Known(tracker, len(tracker.events), newest_id))
 
     def _put(self, where: OrderedDict[str, Known], known: Known) -> None:
         where[known.tracker.sender_id] = known

@@ -47,13 +47,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from rasa_extensions import event_types
-from rasa_extensions.tracker_cache import (
-    Known,
-    Rows,
-    TrackerCache,
-    continues_session,
-    only_added,
-)
+from rasa_extensions.tracker_cache import Known, TrackerCache, continues_session
 
 T = TypeVar("T")
 
@@ -120,25 +114,14 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
     async def _in_worker(self, function: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._worker, function, *args)
 
-    def _rows(self, session: sa.orm.Session, sender_id: str) -> Rows:
-        started = sa.case(
-            (self.SQLEvent.type_name == SessionStarted.type_name, self.SQLEvent.timestamp)
-        )
-        newest, count, session_start = (
-            session.query(
-                sa.func.max(self.SQLEvent.id),
-                sa.func.count(self.SQLEvent.id),
-                sa.func.max(started),
-            )
-            .filter(self.SQLEvent.sender_id == sender_id)
-            .one()
-        )
-        return Rows(newest, count, session_start)
+    def _newest_id(self, session: sa.orm.Session, sender_id: str) -> int | None:
+        newest = sa.func.max(self.SQLEvent.id)
+        return session.query(newest).filter(self.SQLEvent.sender_id == sender_id).scalar()
 
     def _read(self, sender_id: str, all_sessions: bool) -> DialogueStateTracker | None:
         with self.session_scope() as session:
-            rows = self._rows(session, sender_id)
-            kept = None if all_sessions else self._kept_up_to_date(session, sender_id, rows)
+            newest_id = self._newest_id(session, sender_id)
+            kept = None if all_sessions else self._kept_up_to_date(session, sender_id, newest_id)
             if kept is not None:
                 return kept
             query = self._event_query(
@@ -149,28 +132,39 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
             return None
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         if not all_sessions:
-            self._cache.lend(Known(tracker, len(events), rows))
+            self._cache.lend(Known(tracker, len(events), newest_id))
         return tracker
 
     def _kept_up_to_date(
-        self, session: sa.orm.Session, sender_id: str, rows: Rows
+        self, session: sa.orm.Session, sender_id: str, newest_id: int | None
     ) -> DialogueStateTracker | None:
-        """The kept tracker, plus any rows another process added since (if nothing else changed)."""
+        """The kept tracker, plus the rows another process added to its session since."""
         known = self._cache.take(sender_id)
-        if known is None:
+        if known is None or known.newest_id is None or newest_id is None:
             return None
-        if known.rows != rows:
-            if not only_added(known.rows, rows):
-                return None
-            added = self._events_after(session, sender_id, known.rows.newest_id)
+        if newest_id != known.newest_id:
             start = known.tracker.events[0].timestamp
-            if len(added) != rows.count - known.rows.count or not continues_session(start, added):
+            if newest_id < known.newest_id or self._session_start(session, sender_id) != start:
+                return None
+            added = self._events_after(session, sender_id, known.newest_id)
+            if not continues_session(start, added):
                 return None
             for event in added:
                 known.tracker.update(event)
-            known = Known(known.tracker, known.stored + len(added), rows)
+            known = Known(known.tracker, known.stored + len(added), newest_id)
         self._cache.lend(known)
         return known.tracker
+
+    def _session_start(self, session: sa.orm.Session, sender_id: str) -> float | None:
+        """When the conversation's latest stored session started (as Rasa's read selects it)."""
+        return (
+            session.query(sa.func.max(self.SQLEvent.timestamp))
+            .filter(
+                self.SQLEvent.sender_id == sender_id,
+                self.SQLEvent.type_name == SessionStarted.type_name,
+            )
+            .scalar()
+        )
 
     def _events_after(self, session: sa.orm.Session, sender_id: str, row_id: int) -> list[Event]:
         query = (
@@ -183,7 +177,7 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
     def _write_new_events(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:
             lent = self._cache.returned(tracker)
-            if lent and lent.rows == self._rows(session, tracker.sender_id):
+            if lent and lent.newest_id == self._newest_id(session, tracker.sender_id):
                 new_events = itertools.islice(tracker.events, lent.stored, None)
             else:  # not read here, or written meanwhile: count what is stored, as Rasa does
                 new_events = self._additional_events(session, tracker)
@@ -191,6 +185,6 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
             if rows:
                 session.execute(sa.insert(self.SQLEvent), rows)
             # Inside the transaction: a row another process adds after it is not ours.
-            stored = self._rows(session, tracker.sender_id)
+            newest_id = self._newest_id(session, tracker.sender_id)
             session.commit()
-        self._cache.keep(tracker, stored)
+        self._cache.keep(tracker, newest_id)
