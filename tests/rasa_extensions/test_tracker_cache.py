@@ -33,6 +33,14 @@ async def message(store: ClinicSQLTrackerStore, sender: str, number: int) -> Dia
     return tracker
 
 
+async def new_session(store: ClinicSQLTrackerStore, sender: str, number: int) -> None:
+    """A message after the session expired: a new session begins, then the turn."""
+    tracker = await store.retrieve(sender)
+    for event in [*session_start(), *turn(sender, number)]:
+        tracker.update(event)
+    await store.save(tracker)
+
+
 async def latest_session_as_rasa_reads_it(database_url: str, sender: str) -> list:
     rasa_store = SQLTrackerStore(domain=DOMAIN, host=database_url)
     try:
@@ -75,10 +83,7 @@ async def test_a_message_that_failed_before_its_save_leaves_nothing_behind(store
 async def test_after_a_new_session_only_the_new_session_is_read(store):
     await message(store, "sam", 1)
     await message(store, "sam", 2)
-    tracker = await store.retrieve("sam")
-    for event in [*session_start(), *turn("sam", 3)]:
-        tracker.update(event)
-    await store.save(tracker)
+    await new_session(store, "sam", 3)
 
     assert said(await store.retrieve("sam")) == ["sam says 3"]
     everything = ["sam says 1", "sam says 2", "sam says 3"]
@@ -131,8 +136,6 @@ async def test_a_conversation_deleted_then_begun_again_elsewhere_does_not_come_b
 
 async def test_a_new_session_begun_elsewhere_is_read_alone(store, other_process):
     await message(store, "sam", 1)
-    tracker = await other_process.retrieve("sam")
-    for event in [*session_start(), *turn("sam", 2)]:
-        tracker.update(event)
-    await other_process.save(tracker)
-    assert said(await store.retrieve("sam")) == ["sam says 2"]
+    await message(store, "sam", 2)
+    await new_session(other_process, "sam", 3)
+    assert said(await store.retrieve("sam")) == ["sam says 3"]
