@@ -38,6 +38,7 @@ from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
 from rasa_extensions.installer import InstallerComponent
+from rasa_extensions.rasa_version import require_pinned_rasa
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +147,7 @@ async def _run_action_politely(
     )
 
 
+@require_pinned_rasa
 def install() -> None:
     """Bound every action-server call, and answer failures with an apology."""
     RemoteAction.run = _bounded_call

@@ -26,6 +26,7 @@ from rasa.core.actions import action
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from rasa_extensions.installer import InstallerComponent
+from rasa_extensions.rasa_version import require_pinned_rasa
 
 Check = Callable[[Any], Any]
 
@@ -84,6 +85,7 @@ def _validate_action_result(self: action.RemoteAction, result: Dict[str, Any]) -
     return True
 
 
+@require_pinned_rasa
 def install() -> None:
     """Make Rasa's RemoteAction use the compiled checks, compiled now (about 60 ms)
     rather than while the first visitor waits for an answer."""

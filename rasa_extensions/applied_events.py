@@ -33,6 +33,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_extensions.installer import InstallerComponent
+from rasa_extensions.rasa_version import require_pinned_rasa
 
 _rasa_applied_events = DialogueStateTracker.applied_events
 _MEMO = "_applied_events_fold"
@@ -111,6 +112,7 @@ def applied_events(self: DialogueStateTracker) -> list[Event]:
     return list(fold.applied)
 
 
+@require_pinned_rasa
 def install() -> None:
     """Make every tracker remember its applied events."""
     DialogueStateTracker.applied_events = applied_events

@@ -25,6 +25,7 @@ from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_extensions.installer import InstallerComponent
+from rasa_extensions.rasa_version import require_pinned_rasa
 
 _MEMO = "_described_turns"
 
@@ -129,6 +130,7 @@ def states_for_tracker_history(
     return states
 
 
+@require_pinned_rasa
 def install() -> None:
     """Make every domain build dialogue states from remembered turns."""
     Domain.states_for_tracker_history = states_for_tracker_history

@@ -15,6 +15,8 @@ from typing import Type
 
 from rasa.shared.core.events import Event
 
+from rasa_extensions.rasa_version import require_pinned_rasa
+
 _rasa_resolve_by_type = Event.resolve_by_type
 
 
@@ -34,6 +36,7 @@ def resolve_by_type(type_name: str, default: Type[Event] | None = None) -> Type[
         raise
 
 
+@require_pinned_rasa
 def install() -> None:
     """Make Rasa resolve event type names through the memory above."""
     Event.resolve_by_type = staticmethod(resolve_by_type)

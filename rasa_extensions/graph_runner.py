@@ -22,6 +22,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.runner.dask import DaskGraphRunner
 
 from rasa_extensions.installer import InstallerComponent
+from rasa_extensions.rasa_version import require_pinned_rasa
 
 # One step: the node's name, the node, and the names of the nodes or inputs it needs.
 Step = tuple[str, GraphNode, tuple[str, ...]]
@@ -58,6 +59,7 @@ def run(
     return dict(outputs[target] for target in run_targets)
 
 
+@require_pinned_rasa
 def install() -> None:
     """Make Rasa's graph runner call the nodes in order itself."""
     DaskGraphRunner.run = run

@@ -23,6 +23,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_extensions.installer import InstallerComponent
+from rasa_extensions.rasa_version import require_pinned_rasa
 
 # Button answers and short replies; a longer text is a question worth reading afresh.
 KEPT_MAX_CHARS = 40
@@ -56,6 +57,7 @@ def _parse_message_with_graph(
     return copy.deepcopy(kept[text])
 
 
+@require_pinned_rasa
 def install() -> None:
     """Make Rasa remember the NLU results of short messages."""
     MessageProcessor._parse_message_with_graph = _parse_message_with_graph

@@ -20,6 +20,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_extensions.installer import InstallerComponent
+from rasa_extensions.rasa_version import require_pinned_rasa
 
 _rasa_copy = DialogueStateTracker.copy
 
@@ -40,6 +41,7 @@ def copy_tracker(self: DialogueStateTracker) -> DialogueStateTracker:
     return duplicate
 
 
+@require_pinned_rasa
 def install() -> None:
     """Make every tracker copy without replaying."""
     DialogueStateTracker.copy = copy_tracker
