@@ -1,0 +1,78 @@
+"""The frozen blind sets: what patients' own words get, scored against the issue's targets.
+
+The figures and every miss go to results/blind-<round>.md (the README quotes them).
+"""
+
+import pytest
+import yaml
+
+from tests.blind.evaluation import ROUNDS, evaluate_round, load_round, markdown_report
+from tests.servers import REPO_ROOT, RunningBot
+
+FAQ_TARGET = 0.95
+COPIED_MIN_WORDS = 7
+
+
+@pytest.fixture(scope="module", params=ROUNDS, ids=lambda path: path.stem)
+def scored(request, bot: RunningBot):
+    result = evaluate_round(bot, request.param)
+    out = REPO_ROOT / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"blind-{result.name}.md").write_text(markdown_report(result), encoding="utf-8")
+    return result
+
+
+def _misses(result, kind, *categories):
+    return [(o.text, o.got) for o in result.of_kind(kind) if o.category in categories]
+
+
+def test_faq_questions_get_a_right_answer(scored):
+    right, total = scored.accuracy("faq")
+    assert right / total >= FAQ_TARGET, markdown_report(scored)
+
+
+def test_every_urgent_report_is_escalated_as_urgent(scored):
+    assert _misses(scored, "report", "URGENT MISSED") == []
+
+
+def test_no_expected_effect_is_escalated_as_urgent(scored):
+    assert _misses(scored, "report", "expected called urgent") == []
+
+
+def test_no_volunteered_contraindication_is_missed(scored):
+    assert _misses(scored, "disclosure", "FLAG MISSED") == []
+
+
+def test_no_negated_or_someone_elses_condition_is_flagged(scored):
+    assert _misses(scored, "disclosure", "flagged though not the person's") == []
+
+
+def test_no_hand_off_is_lost_at_the_contact_steps(scored):
+    assert _misses(scored, "contact", "HAND-OFF LOST") == []
+    assert _misses(scored, "name", "HAND-OFF LOST") == []
+
+
+def _training_examples() -> set[str]:
+    examples = set()
+    for path in (REPO_ROOT / "data" / "nlu").rglob("*.yml"):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
+            for line in (block.get("examples") or "").splitlines():
+                examples.add(_normalised(line.strip().removeprefix("- ")))
+    return examples
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+@pytest.mark.parametrize("path", ROUNDS, ids=lambda path: path.stem)
+def test_no_blind_message_is_in_the_training_data(path):
+    # Short messages ("hi", "price?", "how far apart are the sessions") occur in both
+    # by nature; a longer one found word for word would have been copied.
+    training = _training_examples()
+    copied = [
+        m["text"]
+        for m in load_round(path)
+        if len(m["text"].split()) >= COPIED_MIN_WORDS and _normalised(m["text"]) in training
+    ]
+    assert copied == []
