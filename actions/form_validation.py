@@ -76,10 +76,6 @@ class FormReplyValidation(FormValidationAction, ABC):
     ) -> List[EventType]:
         """The events that move the form past `slot` after a second reply that is no answer."""
 
-    def stop(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-        """Leave the form on "stop"; the rule for the form's end decides what follows."""
-        return [ActiveLoop(None)]
-
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
@@ -90,7 +86,10 @@ class FormReplyValidation(FormValidationAction, ABC):
         values = self.read_reply(slot, text, tracker)
         if not values:
             if is_stop(text):
-                return self._new_reasons(tracker) + self.stop(dispatcher, tracker)
+                # The form ends and the rule for its end follows. The question's slot is
+                # set (unanswered): Rasa rejects a form run that sets no slot, and the
+                # rules would then take "stop" for a goodbye.
+                return self._new_reasons(tracker) + [SlotSet(slot, None), ActiveLoop(None)]
             if intent_of(tracker) in self.leaving_intents:
                 # The rules take over; the hand-off they start adds the reply's flags itself.
                 return [ActionExecutionRejected(self.form_name())]
