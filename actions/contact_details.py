@@ -26,7 +26,8 @@ MAX_NAME_LENGTH = 100
 # Characters around an e-mail address that are punctuation, not part of it.
 EMAIL_TRIM = "<>()[]{}.,;:!?\"'"
 TOKEN_TRIM = ',;:!?"()[]'
-NAME_WORD = re.compile(r"[^\W\d_]+(?:['\u2019.-][^\W\d_]+)*\.?")
+# Letters (with their accents and vowel marks) joined by ' - or . as in "O'Neill-Brown".
+NAME_WORD = regex.compile(r"[\p{L}\p{M}]+(?:['\u2019.-][\p{L}\p{M}]+)*\.?")
 CLAUSE_BREAK = re.compile(r"[,;/|+&]|\s-\s|\band\b|\bor\b|\bmy\b", re.IGNORECASE)
 
 
@@ -134,10 +135,19 @@ def _phones(text: str, regions: tuple[str, ...]) -> list[tuple[str, int, int]]:
     for match in matcher:
         international = match.raw_string.lstrip("(").startswith(("+", "00"))
         number = match.number if international else _in_best_region(match.raw_string, regions)
-        if number is not None and phonenumbers.is_possible_number(number):
-            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if number is not None and (e164 := _e164(number)):
             found.append((e164, match.start, match.end))
     return found
+
+
+def _e164(number: phonenumbers.PhoneNumber) -> str | None:
+    """The number in E.164 form, if that form reads back as the same, possible number."""
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    try:
+        again = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return None
+    return e164 if again == number and phonenumbers.is_possible_number(again) else None
 
 
 def parse_contact(text: str, regions: tuple[str, ...]) -> ContactDetails:

@@ -84,6 +84,8 @@ class FormReplyValidation(FormValidationAction, ABC):
             return []
         text = tracker.latest_message.get("text") or ""
         values = self.read_reply(slot, text, tracker)
+        if slot in values:
+            return [SlotSet(name, value) for name, value in values.items()]
         if not values:
             if is_stop(text):
                 # The form ends and the rule for its end follows. The question's slot is
@@ -97,11 +99,10 @@ class FormReplyValidation(FormValidationAction, ABC):
         if reasons:
             dispatcher.utter_message(response="utter_contraindication_noted")
         events = reasons + [SlotSet(name, value) for name, value in values.items()]
-        if slot in values:
-            return events
         replied = not values and self._reply_to_interruption(dispatcher, tracker)
-        answered = bool(reasons) or replied
-        return events + self._count_unusable(slot, values, dispatcher, tracker, answered)
+        return events + self._count_unusable(
+            slot, values, dispatcher, tracker, bool(reasons) or replied
+        )
 
     @staticmethod
     def _new_reasons(tracker: Tracker) -> List[EventType]:

@@ -203,7 +203,11 @@ def test_two_unusable_replies_store_the_handoff_without_contact_details(bot, sen
         "utter_handoff_raised_no_contact",
         handoff_reference=reference,
     )
-    assert the_handoff(bot, sender)["contact"] == {"name": "Sam Taylor", "phone": None, "email": None}
+    assert the_handoff(bot, sender)["contact"] == {
+        "name": "Sam Taylor",
+        "phone": None,
+        "email": None,
+    }
 
 
 def test_stop_leaves_the_form_and_the_handoff_is_still_stored(bot, sender):
