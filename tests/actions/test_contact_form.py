@@ -87,7 +87,10 @@ async def test_unusable_details_are_asked_again_once_then_skipped(dispatcher):
     again = CollectingDispatcher()
     second = slot_events(
         await reply(
-            again, "🙂", asked="contact_details", slots={"asked_again": ["contact_details"]}
+            again,
+            "🙂",
+            asked="contact_details",
+            slots={"contact_name": "Ann", "asked_again": ["contact_details"]},
         )
     )
     assert second["contact_skipped"] == ["contact_details"]
