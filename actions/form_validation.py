@@ -94,7 +94,9 @@ class FormReplyValidation(FormValidationAction, ABC):
                 return self._new_reasons(tracker) + [SlotSet(slot, None), ActiveLoop(None)]
             if intent_of(tracker) in self.leaving_intents:
                 # The rules take over; the hand-off they start adds the reply's flags itself.
-                return [ActionExecutionRejected(self.form_name())]
+                # It counts too: a form the rules come back to must not ask a third time.
+                rejected = [ActionExecutionRejected(self.form_name())]
+                return rejected + self._count_unusable(slot, {}, dispatcher, tracker, True)
         reasons = self._new_reasons(tracker)
         if reasons:
             dispatcher.utter_message(response="utter_contraindication_noted")
