@@ -5,6 +5,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contact_form import ValidateContactForm
 from actions.form_validation import FormReplyValidation
+from actions.settings import get_settings
 from tests.actions.trackers import domain_dict, make_tracker, mention, slot_events
 
 FORM = "contact_form"
@@ -166,3 +167,10 @@ async def test_whatsapp_needs_no_contact_form(dispatcher):
     tracker = make_tracker("hi", channel="whatsapp", sender_id="923001234567", active_loop=FORM)
     events = await ValidateContactForm().run(dispatcher, tracker, domain_dict())
     assert slot_events(events) == {"requested_slot": None}
+
+
+def test_an_unknown_phone_region_stops_the_settings_loudly():
+    with pytest.raises(ValueError, match="PHONE_DEFAULT_REGION"):
+        get_settings({"PHONE_DEFAULT_REGION": "XX"})
+    assert get_settings({}).phone_regions == ("PK", "GB")
+    assert get_settings({"PHONE_OTHER_REGIONS": "pk, ae"}).phone_regions == ("PK", "AE")
