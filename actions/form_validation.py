@@ -5,7 +5,8 @@ form's own parser. A valid value fills the slot whatever intent the classifier
 chose ("Sarah Jones" classified as a FAQ, "+44 7700 900123, sam@example.com" as
 a request for a human). Only a reply that does not parse is an interruption:
 
-- a contraindication mentioned in it is added to the hand-off reasons;
+- a contraindication mentioned in it is added to the hand-off reasons (as it is
+  when mentioned in an answer) and acknowledged;
 - "stop" / "cancel" leaves the form, and the rule for its end follows (the
   questionnaire says it stopped, a hand-off is stored without contact details);
 - an intent the form leaves for (`leaving_intents`, e.g. an urgent symptom) hands
@@ -85,7 +86,8 @@ class FormReplyValidation(FormValidationAction, ABC):
         text = tracker.latest_message.get("text") or ""
         values = self.read_reply(slot, text, tracker)
         if slot in values:
-            return [SlotSet(name, value) for name, value in values.items()]
+            # An answer may name a condition too ("I'm Sarah and I'm pregnant"): kept for staff.
+            return self._new_reasons(tracker) + [SlotSet(n, v) for n, v in values.items()]
         if not values:
             if is_stop(text):
                 # The form ends and the rule for its end follows. The question's slot is

@@ -174,3 +174,17 @@ def test_an_unknown_phone_region_stops_the_settings_loudly():
         get_settings({"PHONE_DEFAULT_REGION": "XX"})
     assert get_settings({}).phone_regions == ("PK", "GB")
     assert get_settings({"PHONE_OTHER_REGIONS": "pk, ae"}).phone_regions == ("PK", "AE")
+
+
+async def test_a_condition_named_in_an_answer_is_kept_for_staff(dispatcher):
+    slots = slot_events(
+        await reply(
+            dispatcher,
+            "I'm Sarah and I'm pregnant",
+            intent="disclose_contraindication",
+            entities=[mention("pregnancy", "positive", 18, 26)],
+            slots={"handoff_reasons": ["human_requested"]},
+        )
+    )
+    assert slots["contact_name"] == "Sarah"
+    assert slots["handoff_reasons"] == ["human_requested", "pregnancy"]
