@@ -2,13 +2,11 @@
 
 import asyncio
 import logging
-import re
 from typing import Any, Dict, List
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.disclosures import flagged_codes
@@ -23,9 +21,7 @@ logger = logging.getLogger(__name__)
 
 REASONS_SLOT = "handoff_reasons"
 WHATSAPP_CHANNELS = frozenset({"whatsapp", "twilio"})
-EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
-PHONE_PATTERN = re.compile(r"\+?[\d\s\-().]{7,20}")
-MIN_PHONE_DIGITS = 7
+CONTACT_SLOTS = ("contact_name", "contact_phone", "contact_email")
 
 # What the person is told when a hand-off starts, by the intent that started it.
 START_RESPONSES = {
@@ -41,18 +37,6 @@ def last_bot_response(tracker: Tracker) -> str | None:
         if event.get("event") == "bot":
             return (event.get("metadata") or {}).get("utter_action")
     return None
-
-
-def parse_contact(text: str) -> dict[str, str]:
-    """An e-mail address and/or phone number found in a message."""
-    contact = {}
-    if email := EMAIL_PATTERN.search(text):
-        contact["email"] = email.group(0)
-    for candidate in PHONE_PATTERN.findall(EMAIL_PATTERN.sub(" ", text)):
-        if sum(ch.isdigit() for ch in candidate) >= MIN_PHONE_DIGITS:
-            contact["phone"] = candidate.strip()
-            break
-    return contact
 
 
 def whatsapp_number(tracker: Tracker) -> str | None:
@@ -90,52 +74,27 @@ class ActionStartHandoff(Action):
         return [SlotSet(REASONS_SLOT, list(dict.fromkeys([*pending, *reasons])))]
 
 
-class ValidateContactForm(FormValidationAction):
-    """Asks web visitors for a name and a phone number or e-mail; WhatsApp needs neither."""
-
-    def name(self) -> str:
-        return "validate_contact_form"
-
-    async def required_slots(
-        self,
-        domain_slots: List[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> List[str]:
-        if whatsapp_number(tracker):
-            return []
-        return domain_slots
-
-    def validate_contact_name(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[str, Any]:
-        return {"contact_name": " ".join(str(value).split())[:100] or None}
-
-    def validate_contact_details(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[str, Any]:
-        if parse_contact(str(value)):
-            return {"contact_details": str(value).strip()[:200]}
-        dispatcher.utter_message(response="utter_contact_details_invalid")
-        return {"contact_details": None}
-
-
 def _contact_fields(tracker: Tracker) -> dict[str, str | None]:
+    """Name, phone (E.164) and e-mail as the contact form read them; on WhatsApp, the number."""
     phone = whatsapp_number(tracker)
     if phone:
         return {"contact_name": None, "contact_phone": phone, "contact_email": None}
-    details = parse_contact(tracker.get_slot("contact_details") or "")
-    return {
-        "contact_name": tracker.get_slot("contact_name"),
-        "contact_phone": details.get("phone"),
-        "contact_email": details.get("email"),
-    }
+    return {name: tracker.get_slot(name) for name in CONTACT_SLOTS}
 
 
 def _summary(reasons: list[str], tracker: Tracker) -> str:
     text = (tracker.latest_message.get("text") or "")[:300]
-    return f"Reasons: {', '.join(reasons)}. Last message: {text}"
+    summary = f"Reasons: {', '.join(reasons)}. Last message: {text}"
+    # What the person typed as their contact details, for staff to check the number read from it.
+    typed = tracker.get_slot("contact_details")
+    return f"{summary}. Contact as typed: {typed}" if typed and typed != text else summary
+
+
+def _raised_response(urgent: bool, contact: dict[str, str | None]) -> str:
+    """What the person is told: the reference, and that staff cannot call them back if so."""
+    response = "utter_handoff_raised_urgent" if urgent else "utter_handoff_raised"
+    reachable = contact["contact_phone"] or contact["contact_email"]
+    return response if reachable else f"{response}_no_contact"
 
 
 async def _store_or_spool(
@@ -168,6 +127,7 @@ class ActionRaiseHandoff(Action):
     ) -> List[EventType]:
         reasons = tracker.get_slot(REASONS_SLOT) or ["human_requested"]
         settings = get_settings()
+        contact = _contact_fields(tracker)
         details = {
             "conversation_id": tracker.sender_id,
             "channel": tracker.get_latest_input_channel() or "unknown",
@@ -175,13 +135,13 @@ class ActionRaiseHandoff(Action):
             "answers": answered_items(load_questionnaire(), tracker.slots),
             "summary": _summary(reasons, tracker),
             "notify_channels": settings.notifier_channels,
-            **_contact_fields(tracker),
+            **contact,
         }
         # Staff hear of it either way: from the outbox, or from the spool (notifications.py).
         handoff = await _store_or_spool(details, settings)
         urgent = handoff.priority == "urgent"
         dispatcher.utter_message(
-            response="utter_handoff_raised_urgent" if urgent else "utter_handoff_raised",
+            response=_raised_response(urgent, contact),
             handoff_reference=handoff.reference,
             contact_time=settings.urgent_contact_hours if urgent else settings.clinic_contact_hours,
         )

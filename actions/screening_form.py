@@ -2,22 +2,19 @@
 
 from typing import Any, Dict, List
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answers import UNCLEAR, UNSURE, YES, Mention, parse_options, parse_yes_no
 from actions.disclosures import mentions_in
-from actions.faq import faq_response_name
+from actions.form_validation import ASKED_AGAIN_SLOT, FormReplyValidation
+from actions.handoff import REASONS_SLOT
 from actions.questionnaire import Item, Questionnaire, load_questionnaire
 from actions.screening_decision import screening_flags
 
-UNCLEAR_SLOT = "screening_unclear"
 OUTCOME_SLOT = "screening_outcome"
-REASONS_SLOT = "handoff_reasons"
-# Small talk the form answers before asking its question again.
-INTERRUPTION_RESPONSES = {"bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope"}
 
 
 def _prefill_from_mentions(
@@ -43,8 +40,10 @@ def _parse(questionnaire: Questionnaire, item: Item, slot: str, text: str, menti
     return parse_yes_no(text, questionnaire, item.codes, mentions)
 
 
-class ValidateScreeningForm(FormValidationAction):
+class ValidateScreeningForm(FormReplyValidation):
     """Turns each answer into yes / no / not sure (or the options chosen); unclear: ask again."""
+
+    leaving_intents = frozenset({"request_human", "post_treatment_concern", "goodbye"})
 
     def name(self) -> str:
         return "validate_screening_form"
@@ -63,50 +62,29 @@ class ValidateScreeningForm(FormValidationAction):
                 slots.append(item.follow_up.slot)
         return slots
 
-    async def get_validation_events(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    def read_reply(self, slot: str, text: str, tracker: Tracker) -> Dict[str, Any]:
+        """The answer to the question asked, and to any other the person answered unasked."""
         questionnaire = load_questionnaire()
         mentions = mentions_in(tracker.latest_message)
-        updates = _prefill_from_mentions(questionnaire, mentions, tracker.slots)
-        unclear = list(tracker.get_slot(UNCLEAR_SLOT) or [])
-        for slot, text in tracker.slots_to_validate().items():
-            item = questionnaire.item_for_slot(slot)
-            if item is None or slot in updates:
-                continue
-            answer = _parse(questionnaire, item, slot, str(text), mentions)
-            if answer == UNCLEAR:
-                answer = self._handle_unclear(dispatcher, tracker, item, slot, unclear)
-            updates[slot] = answer
-        return [SlotSet(slot, value) for slot, value in updates.items()] + [
-            SlotSet(UNCLEAR_SLOT, unclear)
-        ]
+        values = _prefill_from_mentions(questionnaire, mentions, tracker.slots)
+        item = questionnaire.item_for_slot(slot)
+        if item is not None and slot not in values:
+            answer = _parse(questionnaire, item, slot, text, mentions)
+            if answer != UNCLEAR:
+                values[slot] = answer
+        return values
 
-    @staticmethod
-    def _handle_unclear(
-        dispatcher: CollectingDispatcher, tracker: Tracker, item: Item, slot: str, unclear: list
-    ) -> Any:
-        """Ask again once; a second unclear answer is recorded as "not sure" for staff to check.
+    def unclear_response(self, slot: str, values: Dict[str, Any]) -> str:
+        item = load_questionnaire().item_for_slot(slot)
+        is_follow_up = bool(item and item.follow_up and slot == item.follow_up.slot)
+        return "utter_screening_unclear_options" if is_follow_up else "utter_screening_unclear"
 
-        A question or small talk in place of an answer is answered first and does
-        not count as an unclear answer.
-        """
-        faq_response = faq_response_name(tracker.latest_message)
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if faq_response or intent in INTERRUPTION_RESPONSES:
-            dispatcher.utter_message(response=faq_response or INTERRUPTION_RESPONSES[intent])
-            return None
-        if slot in unclear:
-            dispatcher.utter_message(response="utter_screening_noted_unsure")
-            return UNSURE
-        unclear.append(slot)
-        is_follow_up = item.follow_up is not None and slot == item.follow_up.slot
-        dispatcher.utter_message(
-            response="utter_screening_unclear_options"
-            if is_follow_up
-            else "utter_screening_unclear"
-        )
-        return None
+    def give_up(
+        self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> List[EventType]:
+        """A second unclear answer is recorded as "not sure" for staff to check."""
+        dispatcher.utter_message(response="utter_screening_noted_unsure")
+        return [SlotSet(slot, UNSURE)]
 
 
 class ActionResetScreening(Action):
@@ -118,12 +96,16 @@ class ActionResetScreening(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        slots = [*load_questionnaire().slots, UNCLEAR_SLOT, OUTCOME_SLOT]
+        slots = [*load_questionnaire().slots, ASKED_AGAIN_SLOT, OUTCOME_SLOT]
         return [SlotSet(slot, None) for slot in slots]
 
 
 class ActionConcludeScreening(Action):
-    """Tells the person the outcome; flags go to staff, never a clearance."""
+    """Tells the person the outcome; flags go to staff, never a clearance.
+
+    A questionnaire stopped part-way with nothing flagged is "stopped"; one with
+    a flag goes to staff like a finished one.
+    """
 
     def name(self) -> str:
         return "action_conclude_screening"
@@ -134,6 +116,10 @@ class ActionConcludeScreening(Action):
         questionnaire = load_questionnaire()
         already_raised = tracker.get_slot(REASONS_SLOT) or []
         flags = screening_flags(questionnaire, tracker.slots, volunteered=already_raised)
+        if not flags and any(tracker.get_slot(item.slot) is None for item in questionnaire.items):
+            # Left with "stop" before the end: nothing to conclude, and never a clearance.
+            dispatcher.utter_message(response="utter_screening_stopped")
+            return [SlotSet(OUTCOME_SLOT, "stopped")]
         if not flags:
             dispatcher.utter_message(response="utter_screening_clear")
             return [SlotSet(OUTCOME_SLOT, "clear")]

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import phonenumbers
+
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 # A year: long enough for staff to follow up and to recognise someone who comes back,
 # short enough that health answers given in a chat are not kept indefinitely.
@@ -40,6 +42,16 @@ class Settings:
     retention_days: int
     clinic_contact_hours: str
     urgent_contact_hours: str
+    # Where a phone number typed without its country code is read first ("0300 ..."),
+    # then the other regions tried in order (actions/contact_details.py).
+    phone_default_region: str
+    phone_other_regions: tuple[str, ...]
+
+    @property
+    def phone_regions(self) -> tuple[str, ...]:
+        """Regions a national phone number is read in, the default first."""
+        others = (r for r in self.phone_other_regions if r != self.phone_default_region)
+        return (self.phone_default_region, *others)
 
     @property
     def notifier_channels(self) -> tuple[str, ...]:
@@ -72,6 +84,15 @@ def _retention_days(env: Mapping[str, str]) -> int:
     if days < 0:
         raise ValueError(f"RETENTION_DAYS must be 0 (keep forever) or more, not {days}")
     return days
+
+
+def _regions(env: Mapping[str, str], name: str, default: str) -> tuple[str, ...]:
+    """Comma-separated ISO 3166 region codes ("PK", "GB,AE"), checked against libphonenumber."""
+    regions = tuple(r.strip().upper() for r in (env.get(name) or default).split(",") if r.strip())
+    unknown = [r for r in regions if r not in phonenumbers.SUPPORTED_REGIONS]
+    if unknown:
+        raise ValueError(f"{name}: unknown region code(s) {', '.join(unknown)}")
+    return regions
 
 
 def get_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -109,4 +130,7 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         urgent_contact_hours=(
             env.get("URGENT_CONTACT_HOURS") or "as soon as possible, usually the same day"
         ),
+        # The clinic in the documents is in Multan, Pakistan; visitors from the UK are common.
+        phone_default_region=_regions(env, "PHONE_DEFAULT_REGION", "PK")[0],
+        phone_other_regions=_regions(env, "PHONE_OTHER_REGIONS", "GB"),
     )

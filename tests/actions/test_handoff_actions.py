@@ -1,6 +1,6 @@
 """Why a hand-off starts, and how the person can be reached, per channel."""
 
-from actions.handoff import parse_contact, reasons_for_request, whatsapp_number
+from actions.handoff import reasons_for_request, whatsapp_number
 from tests.actions.trackers import make_tracker, mention
 
 
@@ -33,12 +33,6 @@ def test_disclosed_and_mentioned_codes_are_reasons_too():
     assert reasons_for_request(disclosure) == (["pregnancy"], "utter_handoff_disclosure")
     urgent = make_tracker(intent="post_treatment_concern", entities=[mention("herpes", "positive")])
     assert reasons_for_request(urgent)[0] == ["post_treatment_concern", "herpes"]
-
-
-def test_contact_details_are_found_in_free_text():
-    assert parse_contact("call me on 07700 900123") == {"phone": "07700 900123"}
-    assert parse_contact("sam@example.com please") == {"email": "sam@example.com"}
-    assert parse_contact("tomorrow afternoon") == {}
 
 
 def test_a_whatsapp_number_is_the_contact_in_one_format():

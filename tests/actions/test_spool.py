@@ -156,6 +156,7 @@ async def test_the_person_gets_the_usual_confirmation_while_the_database_is_down
             "handoff_reasons": ["human_requested"],
             "contact_name": "Sam Taylor",
             "contact_details": "07700 900123",
+            "contact_phone": "+447700900123",
         },
     )
     dispatcher = CollectingDispatcher()
@@ -169,4 +170,4 @@ async def test_the_person_gets_the_usual_confirmation_while_the_database_is_down
     assert {"event": "slot", "name": "handoff_reference", "value": record.reference} in [
         {key: event[key] for key in ("event", "name", "value")} for event in events
     ]
-    assert (record.contact_name, record.contact_phone) == ("Sam Taylor", "07700 900123")
+    assert (record.contact_name, record.contact_phone) == ("Sam Taylor", "+447700900123")

@@ -122,7 +122,7 @@ def test_staff_see_the_flagged_questionnaire_through_the_api(bot, sender):
     assert handoff["channel"] == "rest"
     assert handoff["reasons"] == ["rosacea", "herpes"]
     assert handoff["priority"] == "normal"
-    assert handoff["contact"] == {"name": "Sam Taylor", "phone": "07700 900123", "email": None}
+    assert handoff["contact"] == {"name": "Sam Taylor", "phone": "+447700900123", "email": None}
     detail = staff_api(bot, f"/handoffs/{handoff['id']}")
     assert detail["answers"]["skin_condition_type"] == ["rosacea"]
     assert detail["answers"]["cold_sores"] == "unsure"

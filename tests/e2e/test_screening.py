@@ -5,6 +5,7 @@ import pytest
 from actions.questionnaire import load_questionnaire
 from tests.content_files import faq_answer
 from tests.e2e.conversation import asked_slot, response_text, run_questionnaire
+from tests.e2e.stored import handoffs_of
 
 Q = load_questionnaire()
 TOP_LEVEL = [item.slot for item in Q.items]
@@ -76,3 +77,60 @@ def test_several_flags_and_not_sure_all_reach_staff(bot, sender):
     }
     replies, _ = run_questionnaire(bot, sender, answers)
     assert replies[0]["text"] == response_text("utter_screening_flagged")
+
+
+AFTER_TREATMENT_AREA_YES = {"pregnancy": "No", "skin_condition": "No", "treatment_area": "Yes"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "codes"),
+    [
+        ("an infection", ["active_skin_infection"]),
+        ("infected", ["active_skin_infection"]),
+        ("a cut", ["open_wound"]),
+        ("sunburnt", ["sunburn"]),
+        ("mole", ["raised_moles_warts"]),
+        ("1 and 3", ["skin_inflammation", "open_wound"]),
+    ],
+)
+def test_which_of_these_takes_typed_options_and_raises_the_flag(bot, sender, typed, codes):
+    # "an infection" was classified as an urgent post-treatment report, which the slot
+    # mapping refused: "Which of these?" came again and again and no flag was raised.
+    answers = {**AFTER_TREATMENT_AREA_YES, "treatment_area_type": typed}
+    replies, asked = run_questionnaire(bot, sender, answers)
+    assert asked.count("treatment_area_type") == 1
+    assert replies[0]["text"] == response_text("utter_screening_flagged")
+    bot.send(sender, "Sam Taylor")
+    bot.send(sender, "0300 1234567")
+    (handoff,) = handoffs_of(bot, sender)
+    assert handoff["reasons"] == codes
+    assert handoff["contact"]["phone"] == "+923001234567"
+
+
+def test_an_unclear_follow_up_is_asked_again_once_then_noted_as_not_sure(bot, sender):
+    replies, asked = run_questionnaire(
+        bot, sender, {**AFTER_TREATMENT_AREA_YES, "treatment_area_type": "hmm"}
+    )
+    assert asked.count("treatment_area_type") == 2
+    assert replies[0]["text"] == response_text("utter_screening_flagged")
+
+
+def test_questions_instead_of_an_answer_are_answered_and_then_noted_as_not_sure(bot, sender):
+    bot.send(sender, "can I have microneedling?")
+    bot.send(sender, "how long does a session take?")
+    replies = bot.send(sender, "does it hurt?")
+    assert [r["text"] for r in replies] == [
+        faq_answer("pain"),
+        response_text("utter_screening_noted_unsure"),
+        response_text("utter_ask_screening_form_skin_condition"),
+    ]
+
+
+def test_stop_ends_the_questionnaire_without_a_clearance(bot, sender):
+    bot.send(sender, "can I have microneedling?")
+    bot.send(sender, "No")
+    replies = bot.send(sender, "stop")
+    assert [r["text"] for r in replies] == [response_text("utter_screening_stopped")]
+    assert [r["text"] for r in bot.send(sender, "how long does a session take?")] == [
+        faq_answer("duration")
+    ]

@@ -205,3 +205,26 @@ def test_every_handoff_reason_has_a_label():
     assert len(spec_codes) == 17
     assert set(labels) == spec_codes | OTHER_REASONS
     assert all(isinstance(label, str) and label for label in labels.values())
+
+
+def list_card(listing: str, reference: str) -> str:
+    """The list item of one hand-off on the list page."""
+    return next(card for card in listing.split("</li>") if reference in card)
+
+
+def test_a_handoff_without_contact_details_says_so_with_its_conversation_and_channel(
+    console: Console, staff: requests.Session
+):
+    silent = console.raise_handoff(["human_requested"], contact_name="Ann")
+    reachable = console.raise_handoff(["human_requested"], contact_phone="+923001234567")
+    listing = staff.get(f"{console.url}/", timeout=10).text
+    silent_card = list_card(listing, silent.reference)
+    assert "No contact details given" in silent_card
+    assert silent.conversation_id in silent_card and "rest" in silent_card
+    assert "No contact details given" not in list_card(listing, reachable.reference)
+
+    detail = staff.get(f"{console.url}/handoffs/{silent.id}", timeout=10).text
+    assert "No contact details given" in detail
+    assert f"{silent.conversation_id} on rest" in detail
+    reachable_detail = staff.get(f"{console.url}/handoffs/{reachable.id}", timeout=10).text
+    assert "No contact details given" not in reachable_detail

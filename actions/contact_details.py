@@ -1,0 +1,227 @@
+"""Phone numbers, e-mail addresses and names in what people type (pure functions).
+
+Phone numbers are found by `phonenumbers` (libphonenumber) and stored in E.164
+form; e-mail addresses are checked by `email-validator`. Names are what is left
+of a short reply once its lead-in ("my name is", "it's") is taken off, when no
+word of it shows it is something else (content/contact_replies.yml).
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import phonenumbers
+import regex
+import yaml
+from email_validator import EmailNotValidError, validate_email
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from actions.answers import normalise
+
+REPLIES_PATH = Path(__file__).resolve().parent.parent / "content" / "contact_replies.yml"
+MAX_NAME_WORDS = 4
+MAX_NAME_LENGTH = 100
+# Characters around an e-mail address that are punctuation, not part of it.
+EMAIL_TRIM = "<>()[]{}.,;:!?\"'"
+TOKEN_TRIM = ',;:!?"()[]'
+# Letters (with their accents and vowel marks) joined by ' - or . as in "O'Neill-Brown".
+NAME_WORD = regex.compile(r"[\p{L}\p{M}]+(?:['\u2019.-][\p{L}\p{M}]+)*\.?")
+CLAUSE_BREAK = re.compile(r"[,;/|+&]|\s-\s|\band\b|\bor\b|\bmy\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ReplyWords:
+    """The phrases that tell what a reply to a contact question is (contact_replies.yml)."""
+
+    name_lead_ins: tuple[tuple[str, ...], ...]
+    name_endings: tuple[tuple[str, ...], ...]
+    not_name_words: frozenset[str]
+    declines: tuple[str, ...]
+    stops: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    """The phone numbers (E.164) and e-mail addresses found in one message."""
+
+    phones: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    spans: tuple[tuple[int, int], ...] = field(default=(), compare=False)
+
+    @property
+    def phone(self) -> str | None:
+        return self.phones[0] if self.phones else None
+
+    @property
+    def email(self) -> str | None:
+        return self.emails[0] if self.emails else None
+
+    def __bool__(self) -> bool:
+        return bool(self.phones or self.emails)
+
+
+@lru_cache(maxsize=1)
+def load_reply_words(path: Path = REPLIES_PATH) -> ReplyWords:
+    """The reply phrases from their YAML file, read once per process."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return ReplyWords(
+        name_lead_ins=_token_phrases(raw["name_lead_ins"]),
+        name_endings=_token_phrases(raw["name_endings"], reverse=True),
+        not_name_words=frozenset(word.lower() for word in raw["not_name_words"]),
+        declines=tuple(normalise(p) for p in raw["declines"]),
+        stops=tuple(normalise(p) for p in raw["stops"]),
+    )
+
+
+def _token_phrases(phrases: Iterable[str], reverse: bool = False) -> tuple[tuple[str, ...], ...]:
+    """Phrases as lower-case token tuples, longest first (reversed to match from the end)."""
+    split = (tuple(_lower(p).split()[:: -1 if reverse else 1]) for p in phrases)
+    return tuple(sorted(split, key=len, reverse=True))
+
+
+def _emails(text: str) -> list[tuple[str, int, int]]:
+    """Each valid e-mail address in the text, normalised, with where it was."""
+    found = []
+    for match in re.finditer(r"\S*@\S*", text):
+        candidate = match.group(0).strip(EMAIL_TRIM).removeprefix("mailto:")
+        try:
+            address = validate_email(candidate, check_deliverability=False).normalized
+        except EmailNotValidError:
+            continue
+        found.append((address, match.start(), match.end()))
+    return found
+
+
+def _prefix_fit(national_number: str, region: str) -> int:
+    """How many leading digits could still begin a mobile or landline number of `region`."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    patterns = [
+        desc.national_number_pattern
+        for desc in (metadata.mobile, metadata.fixed_line)
+        if desc and desc.national_number_pattern
+    ]
+    for length in range(len(national_number), 0, -1):
+        prefix = national_number[:length]
+        if any(regex.fullmatch(p, prefix, partial=True) for p in patterns):
+            return length
+    return 0
+
+
+def _in_best_region(raw: str, regions: tuple[str, ...]) -> phonenumbers.PhoneNumber | None:
+    """A number written without its country code, read in the region where it makes sense.
+
+    The first region where it is a valid number wins ("0300 1234567" is Pakistani,
+    "07911 123456" British); a number valid nowhere, such as the UK's 07700 900xxx
+    range kept for examples, goes to the region whose numbers it starts like.
+    """
+    readings = []
+    for region in regions:
+        number = phonenumbers.parse(raw, region)
+        if phonenumbers.is_valid_number(number):
+            return number
+        if phonenumbers.is_possible_number(number):
+            readings.append((_prefix_fit(str(number.national_number), region), number))
+    return max(readings, key=lambda reading: reading[0], default=(0, None))[1]
+
+
+def _phones(text: str, regions: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """Each phone number in the text in E.164 form, with where it was."""
+    found = []
+    matcher = phonenumbers.PhoneNumberMatcher(
+        text, regions[0], leniency=phonenumbers.Leniency.POSSIBLE
+    )
+    for match in matcher:
+        international = match.raw_string.lstrip("(").startswith(("+", "00"))
+        number = match.number if international else _in_best_region(match.raw_string, regions)
+        if number is not None and (e164 := _e164(number)):
+            found.append((e164, match.start, match.end))
+    return found
+
+
+def _e164(number: phonenumbers.PhoneNumber) -> str | None:
+    """The number in E.164 form, if that form reads back as the same, possible number."""
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    try:
+        again = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return None
+    return e164 if again == number and phonenumbers.is_possible_number(again) else None
+
+
+def parse_contact(text: str, regions: tuple[str, ...]) -> ContactDetails:
+    """The phone numbers and e-mail addresses in a message; `regions[0]` is the default."""
+    emails = _emails(text)
+    # Digits inside an address ("sam1990@example.com") are not a phone number.
+    without_emails = list(text)
+    for _, start, end in emails:
+        without_emails[start:end] = " " * (end - start)
+    phones = _phones("".join(without_emails), regions)
+    return ContactDetails(
+        phones=tuple(dict.fromkeys(p for p, _, _ in phones)),
+        emails=tuple(dict.fromkeys(e for e, _, _ in emails)),
+        spans=tuple((start, end) for _, start, end in [*emails, *phones]),
+    )
+
+
+def _lower(token: str) -> str:
+    return token.lower().replace("\u2019", "'")
+
+
+def _phrase_at(tokens: list[str], phrases: tuple[tuple[str, ...], ...]) -> int:
+    """How many of the first tokens are one of the phrases (longest first), or 0."""
+    return next((len(p) for p in phrases if tuple(tokens[: len(p)]) == p), 0)
+
+
+def _name_in(clause: str, words: ReplyWords) -> str | None:
+    """The name a clause gives ("it's Sarah Jones" -> "Sarah Jones"), if it is one."""
+    tokens = [t for t in (t.strip(TOKEN_TRIM) for t in clause.split()) if t]
+    lowered = [_lower(t) for t in tokens]
+    tokens = tokens[_phrase_at(lowered, words.name_lead_ins) :]
+    lowered = lowered[len(lowered) - len(tokens) :]
+    ending = _phrase_at(lowered[::-1], words.name_endings)
+    tokens, lowered = tokens[: len(tokens) - ending], lowered[: len(lowered) - ending]
+    if not 1 <= len(tokens) <= MAX_NAME_WORDS or not all(NAME_WORD.fullmatch(t) for t in tokens):
+        return None
+    bare = [t.strip(".") for t in lowered]
+    if any(t in words.not_name_words for t in bare) or all(t in STOP_WORDS for t in bare):
+        return None
+    name = " ".join(tokens).rstrip(".")
+    return (name.title() if name.islower() else name)[:MAX_NAME_LENGTH]
+
+
+def parse_name(text: str, contact: ContactDetails = ContactDetails()) -> str | None:
+    """The person's name in a reply to "what's your name?", or None.
+
+    Phone numbers and e-mail addresses in the reply are left out first, so
+    "Sarah Jones, 07700 900888" gives "Sarah Jones" and "my number is 07700 900777"
+    gives no name at all.
+    """
+    rest = list(text)
+    for start, end in contact.spans:
+        rest[start:end] = [","] * (end - start)
+    words = load_reply_words()
+    for clause in CLAUSE_BREAK.split("".join(rest)):
+        if normalise(clause) and (name := _name_in(clause, words)):
+            return name
+    return None
+
+
+def _says(text: str, phrases: tuple[str, ...]) -> bool:
+    """The whole reply is one of the phrases, or contains one of several words."""
+    cleaned = normalise(text)
+    return any(
+        cleaned == phrase or (" " in phrase and re.search(rf"\b{re.escape(phrase)}\b", cleaned))
+        for phrase in phrases
+    )
+
+
+def is_decline(text: str) -> bool:
+    """The person would rather not answer ("I'd rather not", "no thanks", "skip")."""
+    return _says(text, load_reply_words().declines)
+
+
+def is_stop(text: str) -> bool:
+    """The person wants to leave the form ("stop", "cancel")."""
+    return _says(text, load_reply_words().stops)

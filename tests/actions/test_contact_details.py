@@ -1,0 +1,188 @@
+"""Reading contact details and names from what people type: a table, then properties."""
+
+import phonenumbers
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from actions.contact_details import is_decline, is_stop, parse_contact, parse_name
+
+REGIONS = ("PK", "GB")
+UK, PK = "+447700900123", "+923001234567"
+
+# (what the person typed, phone in E.164, e-mail)
+CONTACT_FORMATS = [
+    ("+44 7700 900123, sam@example.com", UK, "sam@example.com"),
+    ("sarah@example.com", None, "sarah@example.com"),
+    ("ann@gmail.com", None, "ann@gmail.com"),
+    ("07700 900123", UK, None),
+    ("07700900123", UK, None),
+    ("+447700900123", UK, None),
+    ("+44 (0)7700 900123", UK, None),
+    ("0044 7700 900123", UK, None),
+    ("07700-900-123", UK, None),
+    ("07700.900.123", UK, None),
+    ("(07700) 900123", UK, None),
+    ("my number is 07700 900123", UK, None),
+    ("call me on 07700 900123", UK, None),
+    ("whatsapp me at +44 7700 900123", UK, None),
+    ("it's 07700 900123", UK, None),
+    ("07911 123456", "+447911123456", None),
+    ("020 7946 0958", "+442079460958", None),
+    ("0300 1234567", PK, None),
+    ("03001234567", PK, None),
+    ("0300-1234567", PK, None),
+    ("0300 123 4567", PK, None),
+    ("+92 300 1234567", PK, None),
+    ("+923001234567", PK, None),
+    ("0092 300 1234567", PK, None),
+    ("0092-300-1234567", PK, None),
+    ("+92-300-1234567", PK, None),
+    ("(0300) 1234567", PK, None),
+    ("0300.123.4567", PK, None),
+    ("+92 (300) 123-4567", PK, None),
+    ("call me on 0321 7654321", "+923217654321", None),
+    ("061 4512345", "+92614512345", None),
+    ("+1 (415) 555-2671", "+14155552671", None),
+    ("+971 50 123 4567", "+971501234567", None),
+    ("+61 412 345 678", "+61412345678", None),
+    ("+33 6 12 34 56 78", "+33612345678", None),
+    ("email me at sam.taylor@example.co.uk.", None, "sam.taylor@example.co.uk"),
+    ("Sam.Taylor@Example.COM", None, "Sam.Taylor@example.com"),
+    ("<sam@example.org>", None, "sam@example.org"),
+    ("mailto:sam@example.net", None, "sam@example.net"),
+    ("it's ann_99@hotmail.com", None, "ann_99@hotmail.com"),
+    ("sam+clinic@gmail.com or 07700 900123", UK, "sam+clinic@gmail.com"),
+    ("0300 1234567 / ali.khan@yahoo.com", PK, "ali.khan@yahoo.com"),
+    ("email: ali@example.pk, phone: +92 321 7654321", "+923217654321", "ali@example.pk"),
+    ("sam1990123456@example.com", None, "sam1990123456@example.com"),
+]
+
+NOT_CONTACT_DETAILS = ["tomorrow afternoon", "12", "no thanks", "sam at example", "@", "😀", ""]
+
+
+@pytest.mark.parametrize(("text", "phone", "email"), CONTACT_FORMATS)
+def test_contact_formats(text, phone, email):
+    contact = parse_contact(text, REGIONS)
+    assert (contact.phone, contact.email) == (phone, email)
+
+
+@pytest.mark.parametrize("text", NOT_CONTACT_DETAILS)
+def test_replies_without_contact_details(text):
+    assert not parse_contact(text, REGIONS)
+
+
+def test_the_default_region_decides_how_a_national_number_is_read():
+    assert parse_contact("0300 1234567", ("GB", "PK")).phone == "+443001234567"  # UK 03 number
+    assert parse_contact("0321 7654321", ("GB", "PK")).phone == "+923217654321"  # only PK
+    assert parse_contact("07911 123456", ("PK", "GB")).phone == "+447911123456"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Jo Bloggs", "Jo Bloggs"),
+        ("Sarah Jones", "Sarah Jones"),
+        ("my name is Sarah Jones", "Sarah Jones"),
+        ("my name is sarah jones", "Sarah Jones"),
+        ("it's Jo", "Jo"),
+        ("It’s Jo", "Jo"),
+        ("I'm Ann", "Ann"),
+        ("i am Ann Smith", "Ann Smith"),
+        ("this is Sam here", "Sam"),
+        ("Sam, thanks", "Sam"),
+        ("Will Smith", "Will Smith"),
+        ("Zoë O'Neill-Brown", "Zoë O'Neill-Brown"),
+        ("Muhammad Ali Khan", "Muhammad Ali Khan"),
+        ("McDonald", "McDonald"),
+        ("Sarah.", "Sarah"),
+    ],
+)
+def test_names(text, name):
+    assert parse_name(text) == name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yes",
+        "no",
+        "help",
+        "stop",
+        "why do you need my name",
+        "not sure",
+        "no thanks",
+        "hello there",
+        "I want to talk to a person",
+        "can I speak to someone",
+        "😀",
+        "07700 900123",
+        "my number is 07700 900777",
+        "sarah@example.com",
+        "I have an infection",
+        "what does microneedling cost",
+        "12345",
+        "",
+    ],
+)
+def test_replies_that_are_not_names(text):
+    assert parse_name(text, parse_contact(text, REGIONS)) is None
+
+
+def test_a_name_beside_contact_details_is_found():
+    text = "Sarah Jones, 07700 900888"
+    assert parse_name(text, parse_contact(text, REGIONS)) == "Sarah Jones"
+    text = "I'm Ali and my number is 0300 1234567"
+    assert parse_name(text, parse_contact(text, REGIONS)) == "Ali"
+    text = "ann@gmail.com - Ann Smith"
+    assert parse_name(text, parse_contact(text, REGIONS)) == "Ann Smith"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'd rather not", "I’d rather not say", "no thanks", "skip", "Skip.", "prefer not to say"],
+)
+def test_declines(text):
+    assert is_decline(text)
+
+
+@pytest.mark.parametrize("text", ["Sarah", "07700 900123", "no idea what you mean", "stop"])
+def test_not_declines(text):
+    assert not is_decline(text)
+
+
+@pytest.mark.parametrize("text", ["stop", "Stop!", "cancel", "never mind", "I want to stop"])
+def test_stops(text):
+    assert is_stop(text)
+
+
+@pytest.mark.parametrize("text", ["Sarah", "no", "don't stop the treatment", "stop sign"])
+def test_not_stops(text):
+    assert not is_stop(text)
+
+
+REALISTIC = st.sampled_from(
+    [c[0] for c in CONTACT_FORMATS] + ["Jo Bloggs", "my name is", "+", "00", "0", "(", "@@"]
+)
+ANY_TEXT = st.one_of(st.text(max_size=80), REALISTIC, st.lists(REALISTIC).map(" ".join))
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT, st.sampled_from([("PK", "GB"), ("GB",), ("US", "PK"), ("PK",)]))
+def test_contact_parsing_never_fails_and_every_number_is_e164(text, regions):
+    contact = parse_contact(text, regions)
+    for phone in contact.phones:
+        number = phonenumbers.parse(phone)
+        assert phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) == phone
+        assert phonenumbers.is_possible_number(number)
+    assert all("@" in email for email in contact.emails)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT)
+def test_names_are_never_contact_details_and_never_long(text):
+    name = parse_name(text, parse_contact(text, REGIONS))
+    is_decline(text), is_stop(text)  # never raise either
+    if name is not None:
+        assert not any(ch.isdigit() for ch in name) and "@" not in name
+        assert 1 <= len(name.split()) <= 4 and len(name) <= 100
