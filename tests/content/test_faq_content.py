@@ -71,3 +71,33 @@ def test_no_response_overstates_safety_or_clears_anyone():
         if re.search(pattern, text, re.IGNORECASE)
     ]
     assert offending == []
+
+
+# The figures of the finer topics, as each answer gives them and each named
+# source document has them (whitespace and case aside).
+TOPIC_FACTS = {
+    "numbing_cream": ("15-20 minutes", ["15-20 minutes"]),
+    "home_devices": ("0.2 mm", ["0.2mm", "2-3 times"]),
+    "maintenance": ("3-4 a year", ["3-4 treatments a year"]),
+    "oiliness": ("reduce the oiliness of the skin", ["reduce the oiliness of the skin"]),
+    "infection_risk": ("rare", ["in rare cases, there may be a skin infection"]),
+    "milia": ("easily removed", ["easily removed"]),
+}
+
+
+@pytest.mark.parametrize("topic", sorted(TOPIC_FACTS))
+def test_the_finer_topics_give_their_documents_figures(topic):
+    in_answer, in_documents = TOPIC_FACTS[topic]
+    answer = FAQ[f"utter_faq/{topic}"]
+    assert in_answer in answer["text"]
+    documents = " ".join(
+        " ".join((SEEDS_DIR / s).read_text(encoding="utf-8").split()).lower()
+        for s in answer["metadata"]["sources"]
+    )
+    assert all(fact.lower() in documents for fact in in_documents)
+
+
+def test_home_devices_answer_gives_the_documents_frequency_and_cautions():
+    answer = FAQ["utter_faq/home_devices"]["text"]
+    assert "2-3 times a week" in answer
+    assert "less effective than professional treatment" in answer
