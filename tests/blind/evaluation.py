@@ -30,6 +30,9 @@ PHONE_GIVEN = "07700 900123"
 URGENT_REASON = "post_treatment_concern"
 TRIAGE_SLOT = "triage_tier"
 REASONS_SLOT = "handoff_reasons"
+# FAQ topics answered by a response of their own rather than `utter_faq/<topic>`
+# (cost comes with the clinic's price notes: actions/clinic.py).
+TOPIC_RESPONSES = {"utter_clinic_cost": "cost"}
 NOT_CONTRAINDICATIONS = frozenset(
     {URGENT_REASON, "post_treatment_review", "human_requested", "repeated_fallback"}
     | {"consultation_request"}
