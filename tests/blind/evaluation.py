@@ -108,7 +108,9 @@ def _faq(bot: RunningBot, message: dict[str, Any]) -> Outcome:
     bot.send(sender, message["text"])
     events = _events(bot, sender)
     topics = [
-        r.removeprefix("utter_faq/") for r in _responses(events) if r.startswith("utter_faq/")
+        TOPIC_RESPONSES.get(r) or r.removeprefix("utter_faq/")
+        for r in _responses(events)
+        if r.startswith("utter_faq/") or r in TOPIC_RESPONSES
     ]
     wanted = {message["expect"], *(message.get("also") or [])}
     right = bool(topics) and topics[0] in wanted
