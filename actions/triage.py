@@ -152,7 +152,9 @@ class ActionTriagePostTreatment(Action):
 
 
 def _names(findings: Iterable[Finding], kind: Kind, content: TriageContent) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(f.effect for f in findings if content.effects[f.effect].kind is kind))
+    return tuple(
+        dict.fromkeys(f.effect for f in findings if content.effects[f.effect].kind is kind)
+    )
 
 
 def _has_words(text: str, phrase: str) -> bool:

@@ -67,7 +67,9 @@ class TriageContent:
     question_fallback_response: str
 
 
-def load_triage(path: Path | str | None = None, terms_path: Path | str | None = None) -> TriageContent:
+def load_triage(
+    path: Path | str | None = None, terms_path: Path | str | None = None
+) -> TriageContent:
     """Read and check triage.yml; its ConText rules add to those of `terms_path`."""
     path = Path(path) if path is not None else DEFAULT_PATH
     data = read_content(path)
