@@ -69,8 +69,14 @@ class ValidateScreeningForm(FormValidationAction):
         questionnaire = load_questionnaire()
         mentions = mentions_in(tracker.latest_message)
         updates = _prefill_from_mentions(questionnaire, mentions, tracker.slots)
+        candidates = tracker.slots_to_validate()
+        if not updates and not candidates:
+            # Nothing here answers the questionnaire (an intent its slot mappings
+            # leave out, such as a report after treatment): no events, so the form
+            # rejects the message and the rules handle it (data/rules/triage.yml).
+            return []
         unclear = list(tracker.get_slot(UNCLEAR_SLOT) or [])
-        for slot, text in tracker.slots_to_validate().items():
+        for slot, text in candidates.items():
             item = questionnaire.item_for_slot(slot)
             if item is None or slot in updates:
                 continue
