@@ -15,14 +15,11 @@ handled as a disclosure before treatment.
 import re
 from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from clinic_nlp.intent_override import IntentOverride
 from clinic_nlp.rasa_component import TREATMENT_EFFECT_ENTITY
 from clinic_nlp.triage_content import REPORTED_STATUSES, get_triage
 
@@ -45,8 +42,10 @@ def reports_effect(entities: List[Dict[str, Any]]) -> bool:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class PostTreatmentReportOverride(GraphComponent):
+class PostTreatmentReportOverride(IntentOverride):
     """Replaces the intent of messages that report an effect after treatment."""
+
+    intent = POST_TREATMENT_INTENT
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
@@ -54,33 +53,10 @@ class PostTreatmentReportOverride(GraphComponent):
         return {"keep_intents": [POST_TREATMENT_INTENT, "request_human", "book_consultation"]}
 
     def __init__(self, config: Dict[str, Any]) -> None:
-        self._keep_intents = frozenset(config["keep_intents"])
+        super().__init__(config)
         self._cues = cue_pattern(get_triage().after_treatment_cues)
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "PostTreatmentReportOverride":
-        return cls(config)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            if self._reports_after_treatment(message):
-                message.set("classified_intent", message.get(INTENT), add_to_output=True)
-                message.set(INTENT, {INTENT_NAME_KEY: POST_TREATMENT_INTENT, "confidence": 1.0})
-        return messages
-
-    def _reports_after_treatment(self, message: Message) -> bool:
-        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        if intent in self._keep_intents:
-            return False
+    def _overrides(self, message: Message) -> bool:
         return reports_effect(message.get(ENTITIES) or []) and bool(
             self._cues.search(message.get(TEXT) or "")
         )

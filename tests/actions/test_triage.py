@@ -128,13 +128,18 @@ def test_review_responses_say_why_and_offer_a_review():
     assert responses_for(Decision(Tier.REVIEW), {}, CONTENT)[0] == "utter_triage_review_undescribed"
 
 
+def selected(topic: str, confidence: float) -> dict:
+    """A parsed message whose response selector chose `faq/<topic>`."""
+    response = {"intent_response_key": f"faq/{topic}", "confidence": confidence}
+    return {"response_selector": {"faq": {"response": response}}}
+
+
 def test_a_question_gets_the_selected_faq_answer_or_the_side_effects_answer():
-    selected = {"response_selector": {"faq": {"response": {
-        "intent_response_key": "faq/aftercare", "confidence": 0.8}}}}  # fmt: skip
-    assert responses_for(Decision(Tier.QUESTION), selected, CONTENT) == ["utter_faq/aftercare"]
-    unsure = {"response_selector": {"faq": {"response": {
-        "intent_response_key": "faq/aftercare", "confidence": 0.2}}}}  # fmt: skip
-    assert responses_for(Decision(Tier.QUESTION), unsure, CONTENT) == ["utter_faq/side_effects"]
+    question = Decision(Tier.QUESTION)
+    assert responses_for(question, selected("aftercare", 0.8), CONTENT) == ["utter_faq/aftercare"]
+    assert responses_for(question, selected("aftercare", 0.2), CONTENT) == [
+        "utter_faq/side_effects"
+    ]
 
 
 def test_an_urgent_decision_says_nothing_itself_the_hand_off_does():

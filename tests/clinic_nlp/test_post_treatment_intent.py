@@ -44,6 +44,9 @@ def test_effects_become_treatment_effect_entities_with_their_status(pipeline):
         "I had microneedling yesterday and my face is red like a sunburn, is that normal?",
         "I had it done last week and now I have small white bumps",
         "my face is a bit swollen since the treatment, how long will it last?",
+        # Signs that are contraindications too: triaged (urgent), not disclosed.
+        "I think it's infected after the treatment",
+        "I have a cold sore since the treatment",
     ],
 )
 def test_a_report_after_treatment_is_post_treatment_whatever_the_classifier_said(pipeline, text):
@@ -52,18 +55,10 @@ def test_a_report_after_treatment_is_post_treatment_whatever_the_classifier_said
     assert message.get("classified_intent")["name"] == "faq"
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "I think it's infected after the treatment",
-        "I have a cold sore since the treatment",
-    ],
-)
-def test_a_sign_that_is_also_a_contraindication_is_triaged_not_disclosed(pipeline, text):
-    message = parsed(pipeline, text, intent="faq")
-    assert message.get("intent")["name"] == "post_treatment_concern"
+def test_the_contraindication_of_a_report_is_kept_for_the_handoff(pipeline):
+    message = parsed(pipeline, "I have a cold sore since the treatment", intent="faq")
     codes = [e["value"] for e in message.get("entities") if e["entity"] == "contraindication"]
-    assert codes  # kept: the hand-off adds the code (herpes) to the urgent reason
+    assert codes == ["herpes"]  # the urgent hand-off adds it to its reasons
 
 
 @pytest.mark.parametrize(
