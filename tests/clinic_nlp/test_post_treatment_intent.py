@@ -69,6 +69,7 @@ def test_the_contraindication_of_a_report_is_kept_for_the_handoff(pipeline):
         ("my sister is swollen after her treatment", "faq", "faq"),  # someone else
         ("no swelling or redness after my session, thanks", "thank", "thank"),  # denied
         ("my face is red", "faq", "faq"),  # nothing says it is after the treatment
+        ("going somewhere hot on holiday after my treatment, is that ok?", "faq", "faq"),
         ("I get cold sores, can I have microneedling?", "faq", "disclose_contraindication"),
         ("I had a cold sore 3 days ago, can I still come in?", "faq", "disclose_contraindication"),
         ("red after the treatment, can I book another?", "book_consultation", "book_consultation"),
