@@ -37,6 +37,7 @@ START_RESPONSES = {
 OFFER_RESPONSES = {
     "utter_offer_staff": ("repeated_fallback", "utter_handoff_repeated_fallback"),
     "utter_triage_offer_review": ("post_treatment_review", "utter_handoff_post_treatment_review"),
+    "utter_triage_offer_contact": ("post_treatment_review", "utter_handoff_post_treatment_review"),
 }
 ACCEPTING_INTENTS = frozenset({"request_human", "affirm"})
 

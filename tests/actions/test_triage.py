@@ -192,11 +192,16 @@ async def test_the_action_leaves_an_urgent_report_to_the_hand_off():
     assert dispatcher.messages == []
 
 
-@pytest.mark.parametrize("intent", ["request_human", "affirm"])
-def test_accepting_the_review_offer_is_a_normal_priority_post_treatment_review(intent):
-    offered = [
-        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_triage_offer_review"}}
-    ]
+@pytest.mark.parametrize(
+    ("offer", "intent"),
+    [
+        ("utter_triage_offer_review", "request_human"),
+        ("utter_triage_offer_review", "affirm"),
+        ("utter_triage_offer_contact", "request_human"),  # after an expected effect
+    ],
+)
+def test_accepting_staff_contact_after_triage_is_a_normal_priority_review(offer, intent):
+    offered = [{"event": "bot", "text": "...", "metadata": {"utter_action": offer}}]
     tracker = make_tracker("yes", intent=intent, earlier_events=offered)
     reasons, response = reasons_for_request(tracker)
     assert (reasons, response) == (["post_treatment_review"], "utter_handoff_post_treatment_review")

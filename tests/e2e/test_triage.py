@@ -45,6 +45,16 @@ def test_an_expected_effect_is_explained_with_the_urgent_signs_and_no_handoff(
     assert handoffs_of(bot, sender) == []
 
 
+def test_staff_contact_asked_for_after_an_expected_effect_is_a_normal_review(bot, sender):
+    replies = bot.send(sender, "my face is red since my treatment yesterday")
+    assert texts(bot.send(sender, replies[-1]["buttons"][0]["payload"]))[0] == response_text(
+        "utter_handoff_post_treatment_review"
+    )
+    give_contact_details(bot, sender)
+    handoff = stored_handoff(bot, sender)
+    assert (handoff["reasons"], handoff["priority"]) == (["post_treatment_review"], "normal")
+
+
 def test_a_symptom_the_documents_do_not_describe_is_offered_a_normal_review(bot, sender):
     replies = bot.send(sender, "my skin is peeling 3 days after microneedling, is that normal?")
     assert texts(replies) == [
