@@ -47,12 +47,23 @@ def test_effects_become_treatment_effect_entities_with_their_status(pipeline):
         # Signs that are contraindications too: triaged (urgent), not disclosed.
         "I think it's infected after the treatment",
         "I have a cold sore since the treatment",
+        # An urgent sign needs no word of the treatment, when nothing is disclosed.
+        "it won't stop bleeding",
+        "my daughter has pus after her session",
     ],
 )
 def test_a_report_after_treatment_is_post_treatment_whatever_the_classifier_said(pipeline, text):
     message = parsed(pipeline, text, intent="faq")
     assert message.get("intent")["name"] == "post_treatment_concern"
     assert message.get("classified_intent")["name"] == "faq"
+
+
+def test_an_unsure_classifier_leaves_a_question_about_an_effect_to_the_triage(pipeline):
+    text = "what if my skin gets infected after the treatment"
+    assert parsed(pipeline, text, intent="nlu_fallback").get("intent")["name"] == (
+        "post_treatment_concern"
+    )
+    assert parsed(pipeline, "blorp", intent="nlu_fallback").get("intent")["name"] == "nlu_fallback"
 
 
 def test_the_contraindication_of_a_report_is_kept_for_the_handoff(pipeline):
@@ -69,6 +80,8 @@ def test_the_contraindication_of_a_report_is_kept_for_the_handoff(pipeline):
         ("my sister is swollen after her treatment", "faq", "faq"),  # someone else
         ("no swelling or redness after my session, thanks", "thank", "thank"),  # denied
         ("my face is red", "faq", "faq"),  # nothing says it is after the treatment
+        ("I'm worried about severe pain, does it hurt?", "faq", "faq"),
+        ("I have a cold sore and a fever, can I come in?", "faq", "disclose_contraindication"),
         ("going somewhere hot on holiday after my treatment, is that ok?", "faq", "faq"),
         ("I get cold sores, can I have microneedling?", "faq", "disclose_contraindication"),
         ("I had a cold sore 3 days ago, can I still come in?", "faq", "disclose_contraindication"),
