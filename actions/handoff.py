@@ -29,6 +29,13 @@ START_RESPONSES = {
     "book_consultation": ("consultation_request", "utter_handoff_consultation_request"),
     "request_human": ("human_requested", "utter_handoff_human_requested"),
 }
+# What an accepted offer of staff contact is about, by the offer the bot made last.
+OFFER_RESPONSES = {
+    "utter_offer_staff": ("repeated_fallback", "utter_handoff_repeated_fallback"),
+    "utter_triage_offer_review": ("post_treatment_review", "utter_handoff_post_treatment_review"),
+    "utter_triage_offer_contact": ("post_treatment_review", "utter_handoff_post_treatment_review"),
+}
+ACCEPTING_INTENTS = frozenset({"request_human", "affirm"})
 
 
 def last_bot_response(tracker: Tracker) -> str | None:
@@ -52,8 +59,9 @@ def reasons_for_request(tracker: Tracker) -> tuple[list[str], str]:
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     if intent == "disclose_contraindication":
         return flagged_codes(tracker.latest_message), "utter_handoff_disclosure"
-    if intent == "request_human" and last_bot_response(tracker) == "utter_offer_staff":
-        return ["repeated_fallback"], "utter_handoff_repeated_fallback"
+    offer = OFFER_RESPONSES.get(last_bot_response(tracker))
+    if intent in ACCEPTING_INTENTS and offer:
+        return [offer[0]], offer[1]
     reason, response = START_RESPONSES.get(intent, START_RESPONSES["request_human"])
     # "Get me a nurse, I've got a cold sore since the treatment" is urgent AND herpes.
     return [reason, *flagged_codes(tracker.latest_message)], response

@@ -5,19 +5,18 @@ what matters is the disclosure: it must reach staff whatever else was asked.
 Placed after the mention extractor and the FallbackClassifier, this component
 sets the intent `disclose_contraindication` (keeping the classifier's intent as
 `classified_intent`) when a mention raises a flag. Intents that already lead to
-staff keep theirs; the hand-off action adds the disclosed codes to them.
+staff keep theirs; the hand-off action adds the disclosed codes to them. A
+report after treatment (`post_treatment_concern`, also set by
+PostTreatmentReportOverride just before) stays one.
 """
 
-from typing import Any, Dict, List
+from typing import Any, Dict
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY
+from rasa.shared.nlu.constants import ENTITIES
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from clinic_nlp.intent_override import IntentOverride
 from clinic_nlp.mentions import FLAGGING_STATUSES
 
 DISCLOSURE_INTENT = "disclose_contraindication"
@@ -25,41 +24,20 @@ MENTION_ENTITY = "contraindication"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class DisclosureIntentOverride(GraphComponent):
+class DisclosureIntentOverride(IntentOverride):
     """Replaces the intent of messages that disclose a contraindication."""
+
+    intent = DISCLOSURE_INTENT
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {"keep_intents": ["post_treatment_concern", "request_human"]}
 
     def __init__(self, config: Dict[str, Any]) -> None:
-        self._keep_intents = frozenset(config["keep_intents"])
+        super().__init__(config)
         self._flag_roles = frozenset(status.value for status in FLAGGING_STATUSES)
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "DisclosureIntentOverride":
-        return cls(config)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            if self._discloses(message):
-                message.set("classified_intent", message.get(INTENT), add_to_output=True)
-                message.set(INTENT, {INTENT_NAME_KEY: DISCLOSURE_INTENT, "confidence": 1.0})
-        return messages
-
-    def _discloses(self, message: Message) -> bool:
-        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        if intent in self._keep_intents:
-            return False
+    def _overrides(self, message: Message) -> bool:
         return any(
             entity.get("entity") == MENTION_ENTITY and entity.get("role") in self._flag_roles
             for entity in message.get(ENTITIES) or []

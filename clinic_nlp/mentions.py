@@ -1,5 +1,9 @@
 """Find contraindication mentions in a patient's message and say how they are meant.
 
+The same pipeline, built from content/triage.yml's terms, finds the effects
+people report after treatment (`get_triage_detector`): a mention's `code` is
+then the effect's name.
+
 The pipeline is `spacy.blank("en")` + a sentence splitter + medspaCy's
 TargetMatcher (terms from the vocabulary) + medspaCy's ConText (its default
 rules plus the clinic's). spaCy and medspaCy are imported only when a detector
@@ -116,6 +120,14 @@ def flagged_codes(mentions: Iterable[Mention]) -> set[str]:
 def get_detector() -> MentionDetector:
     """The shared detector for the default vocabulary, built on first use."""
     return MentionDetector()
+
+
+@lru_cache(maxsize=1)
+def get_triage_detector() -> MentionDetector:
+    """The shared detector of post-treatment effects (content/triage.yml), built on first use."""
+    from clinic_nlp.triage_content import get_triage
+
+    return MentionDetector(get_triage().vocabulary)
 
 
 def _status(span: Span) -> Status:

@@ -11,6 +11,10 @@ Add it to the pipeline in config.yml:
 
 It needs no training: the vocabulary is read from content/clinical_terms.yml
 (or `vocabulary_path`) when the component is created.
+
+`TreatmentEffectExtractor` does the same for the effects people report after
+treatment (content/triage.yml), as `treatment_effect` entities whose value is
+the effect's name.
 """
 
 from __future__ import annotations
@@ -35,15 +39,19 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from clinic_nlp.mentions import MentionDetector, get_detector
-from clinic_nlp.vocabulary import load_vocabulary
+from clinic_nlp.mentions import MentionDetector, get_detector, get_triage_detector
+from clinic_nlp.triage_content import load_triage
+from clinic_nlp.vocabulary import Vocabulary, load_vocabulary
 
 ENTITY_NAME = "contraindication"
+TREATMENT_EFFECT_ENTITY = "treatment_effect"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class ContraindicationMentionExtractor(GraphComponent, EntityExtractorMixin):
     """Adds one `contraindication` entity (role = status) per mention found."""
+
+    entity_name = ENTITY_NAME
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
@@ -73,9 +81,17 @@ class ContraindicationMentionExtractor(GraphComponent, EntityExtractorMixin):
         if detector is not None:
             self._detector = detector
         elif self._config["vocabulary_path"]:
-            self._detector = MentionDetector(load_vocabulary(self._config["vocabulary_path"]))
+            self._detector = MentionDetector(self._load(self._config["vocabulary_path"]))
         else:
-            self._detector = get_detector()
+            self._detector = self._shared_detector()
+
+    @staticmethod
+    def _load(path: str) -> Vocabulary:
+        return load_vocabulary(path)
+
+    @staticmethod
+    def _shared_detector() -> MentionDetector:
+        return get_detector()
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Appends the mentions of each message's text to its entities."""
@@ -91,7 +107,7 @@ class ContraindicationMentionExtractor(GraphComponent, EntityExtractorMixin):
     def _entities(self, text: str) -> List[Dict[str, Any]]:
         return [
             {
-                ENTITY_ATTRIBUTE_TYPE: ENTITY_NAME,
+                ENTITY_ATTRIBUTE_TYPE: self.entity_name,
                 ENTITY_ATTRIBUTE_VALUE: mention.code,
                 ENTITY_ATTRIBUTE_ROLE: mention.status.value,
                 ENTITY_ATTRIBUTE_START: mention.start,
@@ -100,3 +116,18 @@ class ContraindicationMentionExtractor(GraphComponent, EntityExtractorMixin):
             }
             for mention in self._detector.detect(text)
         ]
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class TreatmentEffectExtractor(ContraindicationMentionExtractor):
+    """Adds one `treatment_effect` entity (role = status) per effect mentioned (triage.yml)."""
+
+    entity_name = TREATMENT_EFFECT_ENTITY
+
+    @staticmethod
+    def _load(path: str) -> Vocabulary:
+        return load_triage(path).vocabulary
+
+    @staticmethod
+    def _shared_detector() -> MentionDetector:
+        return get_triage_detector()

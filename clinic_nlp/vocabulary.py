@@ -98,33 +98,39 @@ class Vocabulary:
 def load_vocabulary(path: Path | str | None = None) -> Vocabulary:
     """Read and check the vocabulary file (default: `content/clinical_terms.yml`)."""
     path = Path(path) if path is not None else DEFAULT_PATH
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.load(handle, Loader=_Yaml12Loader)  # noqa: S506 - a SafeLoader subclass
+    data = read_content(path)
     if not isinstance(data, dict) or not isinstance(data.get("codes"), dict):
         raise VocabularyError(f"{path}: expected a mapping with a 'codes' mapping")
     context = data.get("context") or {}
     return Vocabulary(
-        codes=tuple(_code_terms(code, entry) for code, entry in data["codes"].items()),
+        codes=tuple(code_terms(code, entry) for code, entry in data["codes"].items()),
         not_contraindications=tuple(
-            _text_list(data.get("not_contraindications"), "not_contraindications")
+            text_list(data.get("not_contraindications"), "not_contraindications")
         ),
         context_rules=tuple(
-            _context_rule(i, rule) for i, rule in enumerate(context.get("rules") or [])
+            context_rule(i, rule) for i, rule in enumerate(context.get("rules") or [])
         ),
         dropped_default_rules=frozenset(
-            _text_list(context.get("drop_default_rules"), "context.drop_default_rules")
+            text_list(context.get("drop_default_rules"), "context.drop_default_rules")
         ),
     )
 
 
-def _code_terms(code: str, entry: Any) -> CodeTerms:
+def read_content(path: Path) -> Any:
+    """A content file, with only true/false read as booleans."""
+    with path.open(encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=_Yaml12Loader)  # noqa: S506 - a SafeLoader subclass
+
+
+def code_terms(code: str, entry: Any) -> CodeTerms:
+    """One entry of terms (source, phrases, patterns), checked; also used for triage.yml."""
     where = f"codes.{code}"
     if not isinstance(entry, dict):
         raise VocabularyError(f"{where}: expected a mapping")
-    sources = _text_list(entry.get("source"), f"{where}.source")
+    sources = text_list(entry.get("source"), f"{where}.source")
     if not sources:
         raise VocabularyError(f"{where}: 'source' must name at least one seed file")
-    phrases = _text_list(entry.get("phrases"), f"{where}.phrases")
+    phrases = text_list(entry.get("phrases"), f"{where}.phrases")
     patterns = [
         _token_pattern(pattern, f"{where}.patterns[{i}]")
         for i, pattern in enumerate(entry.get("patterns") or [])
@@ -140,7 +146,8 @@ def _code_terms(code: str, entry: Any) -> CodeTerms:
     )
 
 
-def _context_rule(index: int, rule: Any) -> ContextRuleSpec:
+def context_rule(index: int, rule: Any) -> ContextRuleSpec:
+    """One ConText rule as written in a content file, checked."""
     where = f"context.rules[{index}]"
     if not isinstance(rule, dict) or not isinstance(rule.get("literal"), str):
         raise VocabularyError(f"{where}: expected a mapping with a text 'literal'")
@@ -169,7 +176,8 @@ def _context_rule(index: int, rule: Any) -> ContextRuleSpec:
     )
 
 
-def _text_list(value: Any, where: str) -> list[str]:
+def text_list(value: Any, where: str) -> list[str]:
+    """A list of non-empty texts (or nothing), else a VocabularyError naming `where`."""
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):

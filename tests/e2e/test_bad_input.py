@@ -23,6 +23,9 @@ ODD_MESSAGES = {
     "script": "<script>alert('x')</script>",
     "SQL": "'; DROP TABLE events; -- OR 1=1",
     "10,000 characters": LONG,
+    # Read as a post-treatment message with nothing recognised in it: the triage
+    # offers a review (no longer an urgent hand-off).
+    "one sentence repeated to 10,000 characters": REPEATED,
 }
 NOT_FOR_ODD_INPUT = ("utter_handoff_", "utter_ask_contact_form_", "utter_screening_")
 
@@ -38,22 +41,9 @@ def forbidden_openings() -> list[str]:
     ]
 
 
-KNOWN_MISSES = [
-    pytest.param(
-        REPEATED,
-        id="one sentence repeated to 10,000 characters",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="NLU: once, the sentence gets the what-is answer; repeated to the "
-            "1,000-character cut it is read as a worrying symptom (urgent hand-off)",
-        ),
-    )
-]
-
-
 @pytest.mark.parametrize(
     "text",
-    [pytest.param(text, id=name) for name, text in ODD_MESSAGES.items()] + KNOWN_MISSES,
+    [pytest.param(text, id=name) for name, text in ODD_MESSAGES.items()],
 )
 def test_odd_input_gets_a_sensible_answer_and_the_conversation_goes_on(bot, sender, text):
     replies = [reply.get("text") or "" for reply in bot.send(sender, text)]

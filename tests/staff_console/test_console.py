@@ -22,6 +22,7 @@ ESCAPED_ATTACK = "&lt;script&gt;alert(1)&lt;/script&gt;"
 SPEC = REPO_ROOT.parent / "shared" / "spec" / "contraindications.md"
 OTHER_REASONS = {
     "post_treatment_concern",
+    "post_treatment_review",
     "human_requested",
     "repeated_fallback",
     "consultation_request",

@@ -1,0 +1,167 @@
+"""Post-treatment triage: the tier of a report after treatment, and what the bot says for it.
+
+`decide` is a pure function over content/triage.yml: the effects a message
+mentions (the clinic_nlp `treatment_effect` entities, each with its ConText
+status) and the days since treatment when the person says them. Any urgent sign
+of the person's own wins; then an effect past its usual time or one the
+documents do not describe is reviewed; only effects the documents call normal
+are expected; effects only asked about (or someone else's) make a question.
+Nothing recognised in a report is reviewed: when unsure, never "expected".
+The slot `triage_tier` is what data/rules/triage.yml branches on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Dict, List
+
+from dateparser.search import search_dates
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.faq import selected_faq_response
+from clinic_nlp.mentions import Status
+from clinic_nlp.rasa_component import TREATMENT_EFFECT_ENTITY
+from clinic_nlp.triage_content import REPORTED_STATUSES, Kind, TriageContent, get_triage
+
+TIER_SLOT = "triage_tier"
+URGENT_SIGNS_RESPONSE = "utter_triage_urgent_signs"
+CONTACT_OFFER_RESPONSE = "utter_triage_offer_contact"
+REVIEW_OFFER_RESPONSE = "utter_triage_offer_review"
+REVIEW_OVERDUE_RESPONSE = "utter_triage_review_overdue"
+REVIEW_UNDESCRIBED_RESPONSE = "utter_triage_review_undescribed"
+
+
+class Tier(StrEnum):
+    """What happens next; the values of the `triage_tier` slot."""
+
+    EXPECTED = "expected"
+    REVIEW = "review"
+    URGENT = "urgent"
+    QUESTION = "question"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One effect a message mentions (a name in triage.yml) and how it is meant."""
+
+    effect: str
+    status: Status
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The tier, and the effects that decided it, each once, in the order mentioned."""
+
+    tier: Tier
+    expected: tuple[str, ...] = ()
+    urgent: tuple[str, ...] = ()
+    overdue: tuple[str, ...] = ()
+    undescribed: tuple[str, ...] = ()
+
+
+def findings_in(latest_message: dict[str, Any]) -> list[Finding]:
+    """The effects in a parsed message, from its `treatment_effect` entities."""
+    return [
+        Finding(entity["value"], Status(entity.get("role", Status.POSITIVE.value)))
+        for entity in latest_message.get("entities") or []
+        if entity.get("entity") == TREATMENT_EFFECT_ENTITY
+    ]
+
+
+def decide(findings: Iterable[Finding], days: int | None, content: TriageContent) -> Decision:
+    """The tier for these findings, `days` after treatment (None: not said)."""
+    findings = [f for f in findings if f.effect in content.effects]
+    own = [f for f in findings if f.status in REPORTED_STATUSES]
+    urgent = _names(own, Kind.URGENT, content)
+    if urgent:
+        return Decision(Tier.URGENT, urgent=urgent)
+    expected = _names(own, Kind.EXPECTED, content)
+    overdue = tuple(n for n in expected if days is not None and days > content.effects[n].days)
+    undescribed = _names(own, Kind.REVIEW, content)
+    if expected and not (overdue or undescribed):
+        return Decision(Tier.EXPECTED, expected=expected)
+    others = [f for f in findings if f.status is Status.OTHER_PERSON]
+    # Someone else's urgent sign is not the person's own emergency, but staff
+    # should offer to look at it: never only a general answer.
+    if own or _names(others, Kind.URGENT, content):
+        return Decision(Tier.REVIEW, expected, overdue=overdue, undescribed=undescribed)
+    if any(f.status in (Status.HYPOTHETICAL, Status.OTHER_PERSON) for f in findings):
+        return Decision(Tier.QUESTION)
+    return Decision(Tier.REVIEW)
+
+
+def days_since_treatment(text: str, now: datetime, content: TriageContent) -> int | None:
+    """Days since the treatment as the text says them ("yesterday", "3 days after"), if it does.
+
+    When the text gives several times, the longest counts: an effect is
+    reviewed rather than called expected when in doubt.
+    """
+    lowered = text.lower()
+    days = [n for phrase, n in content.time_phrases.items() if _has_words(lowered, phrase)]
+    settings = {"RELATIVE_BASE": now, "PREFER_DATES_FROM": "past"}
+    for matched, when in search_dates(text, languages=["en"], settings=settings) or []:
+        if _is_time_phrase(matched, content.time_words):
+            # "3 days after" is read as 3 days from now: the distance is what counts.
+            days.append(abs(now - when).days)
+    return max(days, default=None)
+
+
+def triage(
+    text: str, findings: Iterable[Finding], now: datetime, content: TriageContent
+) -> Decision:
+    """The decision for a message, reading the days since treatment from its text."""
+    return decide(findings, days_since_treatment(text, now, content), content)
+
+
+def responses_for(
+    decision: Decision, latest_message: dict[str, Any], content: TriageContent
+) -> list[str]:
+    """What the bot says for a decision; an urgent one is said by the hand-off that follows."""
+    if decision.tier is Tier.EXPECTED:
+        effects = [content.effects[name].response for name in decision.expected]
+        return [*effects, URGENT_SIGNS_RESPONSE, CONTACT_OFFER_RESPONSE]
+    if decision.tier is Tier.REVIEW:
+        why = REVIEW_OVERDUE_RESPONSE if decision.overdue else REVIEW_UNDESCRIBED_RESPONSE
+        return [why, URGENT_SIGNS_RESPONSE, REVIEW_OFFER_RESPONSE]
+    if decision.tier is Tier.QUESTION:
+        return [selected_faq_response(latest_message) or content.question_fallback_response]
+    return []
+
+
+class ActionTriagePostTreatment(Action):
+    """Decides the tier of a post-treatment message, says what it needs and sets `triage_tier`."""
+
+    def name(self) -> str:
+        return "action_triage_post_treatment"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        content = get_triage()
+        message = tracker.latest_message
+        decision = triage(message.get("text") or "", findings_in(message), datetime.now(), content)
+        for response in responses_for(decision, message, content):
+            dispatcher.utter_message(response=response)
+        return [SlotSet(TIER_SLOT, decision.tier.value)]
+
+
+def _names(findings: Iterable[Finding], kind: Kind, content: TriageContent) -> tuple[str, ...]:
+    return tuple(
+        dict.fromkeys(f.effect for f in findings if content.effects[f.effect].kind is kind)
+    )
+
+
+def _has_words(text: str, phrase: str) -> bool:
+    return re.search(rf"\b{re.escape(phrase)}\b", text) is not None
+
+
+def _is_time_phrase(matched: str, time_words: frozenset[str]) -> bool:
+    """Whether a dateparser match is a time ("3 days", "last week"), not a word like "may"."""
+    words = re.findall(r"\w+", matched.lower())
+    return any(ch.isdigit() for ch in matched) or not time_words.isdisjoint(words)

@@ -1,0 +1,84 @@
+"""Rasa NLU component: a report of effects after treatment gets the post-treatment intent.
+
+"my skin is peeling 3 days after microneedling, is that normal?" reads like a FAQ
+question, but the person is describing their own skin after treatment: the triage
+(actions/triage.py) must see it. Placed after the effect extractor and before
+DisclosureIntentOverride, this component sets `post_treatment_concern` (keeping
+the classifier's intent as `classified_intent`) when
+
+- the message reports an effect of the person's own (not denied, not someone
+  else's, not asked about) with a wording placing it after the treatment
+  (triage.yml's `after_treatment_cues`);
+- or it reports an urgent sign, the person's own or someone else's ("it won't
+  stop bleeding"), and no contraindication: a cold sore or an infection with no
+  word of the treatment is a disclosure before it;
+- or the classifier was unsure (`nlu_fallback`) and an effect is mentioned at
+  all: the triage answers a question about it from the FAQ.
+
+DisclosureIntentOverride keeps the intent, so "I have a cold sore since the
+treatment" is triaged (urgent, with the herpes code), not handled as a
+disclosure before treatment.
+"""
+
+import re
+from typing import Any, Dict, List
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from clinic_nlp.intent_override import IntentOverride
+from clinic_nlp.mentions import FLAGGING_STATUSES, Status
+from clinic_nlp.rasa_component import ENTITY_NAME, TREATMENT_EFFECT_ENTITY
+from clinic_nlp.triage_content import REPORTED_STATUSES, Kind, TriageContent, get_triage
+
+POST_TREATMENT_INTENT = "post_treatment_concern"
+UNSURE_INTENT = "nlu_fallback"
+_REPORTED = frozenset(status.value for status in REPORTED_STATUSES)
+_FLAGGED = frozenset(status.value for status in FLAGGING_STATUSES)
+_SOMEONE_ELSES = frozenset({Status.OTHER_PERSON.value})
+
+
+def cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
+    """One case-insensitive pattern matching any cue as whole words."""
+    alternatives = "|".join(re.escape(cue) for cue in sorted(cues, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+
+def _roles(entities: List[Dict[str, Any]], entity: str, names: frozenset[str] | None = None):
+    return {
+        e.get("role")
+        for e in entities
+        if e.get("entity") == entity and (names is None or e.get("value") in names)
+    }
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class PostTreatmentReportOverride(IntentOverride):
+    """Replaces the intent of messages that report an effect after treatment."""
+
+    intent = POST_TREATMENT_INTENT
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        # Intents that lead somewhere more specific keep theirs.
+        return {"keep_intents": [POST_TREATMENT_INTENT, "request_human", "book_consultation"]}
+
+    def __init__(self, config: Dict[str, Any], content: TriageContent | None = None) -> None:
+        super().__init__(config)
+        content = content or get_triage()
+        self._cues = cue_pattern(content.after_treatment_cues)
+        self._urgent = frozenset(n for n, e in content.effects.items() if e.kind is Kind.URGENT)
+
+    def _overrides(self, message: Message) -> bool:
+        entities = message.get(ENTITIES) or []
+        effects = _roles(entities, TREATMENT_EFFECT_ENTITY)
+        if not effects:
+            return False
+        if effects & _REPORTED and self._cues.search(message.get(TEXT) or ""):
+            return True
+        urgent = _roles(entities, TREATMENT_EFFECT_ENTITY, self._urgent)
+        if urgent & (_REPORTED | _SOMEONE_ELSES) and not _roles(entities, ENTITY_NAME) & _FLAGGED:
+            return True
+        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        return intent == UNSURE_INTENT and effects != {Status.NEGATED.value}

@@ -1,0 +1,92 @@
+"""Post-treatment reports: the effect extractor and the intent override, on Message objects."""
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from clinic_nlp.disclosure_intent import DisclosureIntentOverride
+from clinic_nlp.mentions import MentionDetector
+from clinic_nlp.post_treatment_intent import PostTreatmentReportOverride
+from clinic_nlp.rasa_component import ContraindicationMentionExtractor, TreatmentEffectExtractor
+
+
+@pytest.fixture(scope="module")
+def pipeline(detector: MentionDetector):
+    """The NLU components after the classifiers, in config.yml's order."""
+    return [
+        ContraindicationMentionExtractor({}, detector=detector),
+        TreatmentEffectExtractor({}),
+        PostTreatmentReportOverride(PostTreatmentReportOverride.get_default_config()),
+        DisclosureIntentOverride(DisclosureIntentOverride.get_default_config()),
+    ]
+
+
+def parsed(pipeline, text: str, intent: str = "faq") -> Message:
+    message = Message.build(text=text)
+    message.set("intent", {"name": intent, "confidence": 0.8})
+    for component in pipeline:
+        component.process([message])
+    return message
+
+
+def test_effects_become_treatment_effect_entities_with_their_status(pipeline):
+    text = "no pus, but my face is red"
+    entities = parsed(pipeline, text).get("entities")
+    effects = [(e["value"], e["role"]) for e in entities if e["entity"] == "treatment_effect"]
+    assert effects == [("infection", "negated"), ("redness", "positive")]
+    (red,) = [e for e in entities if e["value"] == "redness"]
+    assert text[red["start"] : red["end"]] == "red"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my skin is peeling 3 days after microneedling, is that normal?",
+        "I had microneedling yesterday and my face is red like a sunburn, is that normal?",
+        "I had it done last week and now I have small white bumps",
+        "my face is a bit swollen since the treatment, how long will it last?",
+        # Signs that are contraindications too: triaged (urgent), not disclosed.
+        "I think it's infected after the treatment",
+        "I have a cold sore since the treatment",
+        # An urgent sign needs no word of the treatment, when nothing is disclosed.
+        "it won't stop bleeding",
+        "my daughter has pus after her session",
+    ],
+)
+def test_a_report_after_treatment_is_post_treatment_whatever_the_classifier_said(pipeline, text):
+    message = parsed(pipeline, text, intent="faq")
+    assert message.get("intent")["name"] == "post_treatment_concern"
+    assert message.get("classified_intent")["name"] == "faq"
+
+
+def test_an_unsure_classifier_leaves_a_question_about_an_effect_to_the_triage(pipeline):
+    text = "what if my skin gets infected after the treatment"
+    assert parsed(pipeline, text, intent="nlu_fallback").get("intent")["name"] == (
+        "post_treatment_concern"
+    )
+    assert parsed(pipeline, "blorp", intent="nlu_fallback").get("intent")["name"] == "nlu_fallback"
+
+
+def test_the_contraindication_of_a_report_is_kept_for_the_handoff(pipeline):
+    message = parsed(pipeline, "I have a cold sore since the treatment", intent="faq")
+    codes = [e["value"] for e in message.get("entities") if e["entity"] == "contraindication"]
+    assert codes == ["herpes"]  # the urgent hand-off adds it to its reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "classified", "final"),
+    [
+        ("could I get an infection after microneedling?", "faq", "faq"),  # a question
+        ("is it normal to be red after microneedling?", "faq", "faq"),
+        ("my sister is swollen after her treatment", "faq", "faq"),  # someone else
+        ("no swelling or redness after my session, thanks", "thank", "thank"),  # denied
+        ("my face is red", "faq", "faq"),  # nothing says it is after the treatment
+        ("I'm worried about severe pain, does it hurt?", "faq", "faq"),
+        ("I have a cold sore and a fever, can I come in?", "faq", "disclose_contraindication"),
+        ("going somewhere hot on holiday after my treatment, is that ok?", "faq", "faq"),
+        ("I get cold sores, can I have microneedling?", "faq", "disclose_contraindication"),
+        ("I had a cold sore 3 days ago, can I still come in?", "faq", "disclose_contraindication"),
+        ("red after the treatment, can I book another?", "book_consultation", "book_consultation"),
+    ],
+)
+def test_other_messages_keep_their_intent(pipeline, text, classified, final):
+    assert parsed(pipeline, text, intent=classified).get("intent")["name"] == final
