@@ -268,17 +268,3 @@ async def test_flags_are_kept_for_the_hand_off(dispatcher):
         "handoff_reasons": ["herpes", "poor_healing"],
     }
     assert responses(dispatcher) == ["utter_screening_flagged"]
-
-
-async def test_a_message_that_answers_nothing_leaves_the_form_to_the_rules(dispatcher):
-    # A report after treatment: the slot mappings leave its intent out, so no
-    # slot is a candidate; no events make the form reject it and the rules run.
-    tracker = make_tracker(
-        "my face is red since the treatment",
-        intent="post_treatment_concern",
-        slots={"requested_slot": "pregnancy"},
-        active_loop=FORM,
-    )
-    events = await ValidateScreeningForm().get_validation_events(dispatcher, tracker, {})
-    assert events == []
-    assert dispatcher.messages == []
