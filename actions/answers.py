@@ -12,6 +12,11 @@ from dataclasses import dataclass
 from actions.questionnaire import FollowUp, Questionnaire
 
 YES, NO, UNSURE, UNCLEAR = "yes", "no", "unsure", "unclear"
+# An answer comes first and is short ("no", "yes, 3 months along", "I have never
+# been pregnant"); the answer words of a longer opening ("there's pus on my cheek
+# and I have a fever") are part of a message about something else.
+MAX_ANSWER_WORDS = 8
+CLAUSE_BOUNDARY = re.compile(r"[,.;!?]|\bbut\b|\band\b")
 ALL_OPTIONS_WORDS = ("both", "all", "all of them", "all of these", "each")
 
 
@@ -63,12 +68,18 @@ def _without_clauses_about(text: str, mentions: Iterable[Mention]) -> str:
     """
     spans = [(m.start, m.end) for m in mentions]
     kept, start = [], 0
-    for boundary in [*re.finditer(r"[,.;!?]|\bbut\b|\band\b", text), None]:
+    for boundary in [*CLAUSE_BOUNDARY.finditer(text), None]:
         end = boundary.start() if boundary else len(text)
         if not any(s < end and start < e for s, e in spans):
             kept.append(text[start:end])
         start = boundary.end() if boundary else len(text)
     return " ".join(kept)
+
+
+def _opening_answer(cleaned: str) -> str:
+    """The first clause of a normalised reply, or nothing when it is too long to be an answer."""
+    opening = CLAUSE_BOUNDARY.split(cleaned, maxsplit=1)[0].strip()
+    return opening if len(opening.split()) <= MAX_ANSWER_WORDS else ""
 
 
 def _numbered_choice(text: str, count: int) -> list[int]:
@@ -92,7 +103,7 @@ def parse_yes_no(
     if any(m.raises_flag for m in relevant):
         return YES
     others = [m for m in mentions if m.code not in codes]
-    cleaned = normalise(_without_clauses_about(text, others))
+    cleaned = _opening_answer(normalise(_without_clauses_about(text, others)))
     numbers = _numbered_choice(cleaned, len(questionnaire.yes_no_options))
     if len(numbers) == 1:
         cleaned = normalise(questionnaire.yes_no_options[numbers[0] - 1])

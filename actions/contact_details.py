@@ -22,6 +22,9 @@ from actions.answers import normalise
 
 REPLIES_PATH = Path(__file__).resolve().parent.parent / "content" / "contact_replies.yml"
 MAX_NAME_WORDS = 4
+# A reply longer than a name with its lead-in and a courtesy ("hi, my name is Sana
+# Tariq, thanks") is a message about something else, whatever word it opens with.
+MAX_NAME_REPLY_WORDS = 8
 MAX_NAME_LENGTH = 100
 # Characters around an e-mail address that are punctuation, not part of it.
 EMAIL_TRIM = "<>()[]{}.,;:!?\"'"
@@ -201,8 +204,11 @@ def parse_name(text: str, contact: ContactDetails = ContactDetails()) -> str | N
     rest = list(text)
     for start, end in contact.spans:
         rest[start:end] = [","] * (end - start)
+    rest_text = "".join(rest)
+    if len(normalise(rest_text).split()) > MAX_NAME_REPLY_WORDS:
+        return None
     words = load_reply_words()
-    for clause in CLAUSE_BREAK.split("".join(rest)):
+    for clause in CLAUSE_BREAK.split(rest_text):
         if normalise(clause) and (name := _name_in(clause, words)):
             return name
     return None

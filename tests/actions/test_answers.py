@@ -35,6 +35,10 @@ SKIN = Q.item_for_slot("skin_condition")
         ("banana", UNCLEAR),
         ("", UNCLEAR),
         ("7", UNCLEAR),
+        ("nope and I don't have eczema either", NO),
+        # Answer words deep in a message about something else answer nothing.
+        ("there's pus on my cheek since the treatment and I have a fever", UNCLEAR),
+        ("my face has been really red and sore since I had it done, I have a photo", UNCLEAR),
     ],
 )
 def test_yes_no_answers(text, expected):

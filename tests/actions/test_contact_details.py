@@ -120,6 +120,8 @@ def test_names(text, name):
         "my number is 07700 900777",
         "sarah@example.com",
         "I have an infection",
+        "actually my face has pus and yellow crusts since the treatment",
+        "actually my face is swollen",
         "what does microneedling cost",
         "12345",
         "",

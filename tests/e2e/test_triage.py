@@ -134,3 +134,26 @@ def test_an_urgent_sign_during_the_questionnaire_leaves_it_for_the_urgent_handof
     ]
     give_contact_details(bot, sender)
     assert stored_handoff(bot, sender)["priority"] == "urgent"
+
+
+def test_an_urgent_sign_while_giving_contact_details_makes_the_handoff_urgent(bot, sender):
+    bot.send(sender, "can I speak to a person please")
+    replies = bot.send(sender, "actually my face has pus and yellow crusts since the treatment")
+    assert response_text("utter_handoff_post_treatment_concern") in texts(replies)
+    assert texts(replies)[-1] == response_text("utter_ask_contact_form_contact_name")
+    give_contact_details(bot, sender)
+    handoff = stored_handoff(bot, sender)
+    assert handoff["priority"] == "urgent"
+    assert set(handoff["reasons"]) >= {"human_requested", "post_treatment_concern"}
+
+
+def test_an_expected_effect_while_giving_contact_details_is_explained_and_the_form_goes_on(
+    bot, sender
+):
+    bot.send(sender, "can I speak to a person please")
+    replies = bot.send(sender, "my face is red like a sunburn since my treatment yesterday")
+    assert texts(replies)[0] == response_text("utter_triage_expected_redness")
+    assert texts(replies)[-1] == response_text("utter_ask_contact_form_contact_name")
+    give_contact_details(bot, sender)
+    handoff = stored_handoff(bot, sender)
+    assert (handoff["reasons"], handoff["priority"]) == (["human_requested"], "normal")
