@@ -90,3 +90,24 @@ def test_the_contraindication_of_a_report_is_kept_for_the_handoff(pipeline):
 )
 def test_other_messages_keep_their_intent(pipeline, text, classified, final):
     assert parsed(pipeline, text, intent=classified).get("intent")["name"] == final
+
+
+@pytest.mark.parametrize(
+    ("text", "final"),
+    [
+        # Conditions the classifier took for a report: staff must see them before treatment.
+        ("i have psoriasis and also rosacea on my nose", "disclose_contraindication"),
+        ("there are some raised warts on my chin", "disclose_contraindication"),
+        ("my face is red since the treatment and I'm pregnant", "disclose_contraindication"),
+        ("no pus since my treatment but I have eczema", "disclose_contraindication"),
+        # The treatment explains the condition named, or an urgent sign leads: triaged.
+        ("my face looks sunburnt since the treatment", "post_treatment_concern"),
+        ("I have a cold sore since the treatment", "post_treatment_concern"),
+        ("pus on my cheek since my session and I'm pregnant", "post_treatment_concern"),
+    ],
+)
+def test_a_report_keeps_its_intent_only_when_the_triage_accounts_for_its_conditions(
+    pipeline, text, final
+):
+    message = parsed(pipeline, text, intent="post_treatment_concern")
+    assert message.get("intent")["name"] == final
