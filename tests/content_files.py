@@ -8,6 +8,7 @@ from tests.servers import REPO_ROOT
 
 SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
 FAQ_RESPONSES = REPO_ROOT / "data" / "nlu" / "responses" / "faq.yml"
+CONTACT_FORMATS = REPO_ROOT / "tests" / "data" / "contact_formats.yml"
 
 
 def load_yaml(path: Path) -> dict:
@@ -41,3 +42,9 @@ def nlu_examples(path: Path) -> dict[str, list[str]]:
                 line[2:].strip() for line in block["examples"].splitlines() if line.startswith("- ")
             ]
     return examples
+
+
+def contact_formats() -> list[tuple[str, str | None, str | None]]:
+    """(reply, phone in E.164, e-mail) rows of tests/data/contact_formats.yml."""
+    rows = load_yaml(CONTACT_FORMATS)["formats"]
+    return [(row["text"], row["phone"], row["email"]) for row in rows]
