@@ -76,9 +76,14 @@ def findings_in(latest_message: dict[str, Any]) -> list[Finding]:
 
 def decide(findings: Iterable[Finding], days: int | None, content: TriageContent) -> Decision:
     """The tier for these findings, `days` after treatment (None: not said)."""
-    findings = [f for f in findings if f.effect in content.effects]
+    findings = _without_lone_cues([f for f in findings if f.effect in content.effects], content)
     own = [f for f in findings if f.status in REPORTED_STATUSES]
-    urgent = _names(own, Kind.URGENT, content)
+    others = [f for f in findings if f.status is Status.OTHER_PERSON]
+    # Someone else's urgent sign is urgent too when the message is about them
+    # alone: a parent writes for a treated child.
+    urgent = _names(own, Kind.URGENT, content) or (
+        () if own else _names(others, Kind.URGENT, content)
+    )
     if urgent:
         return Decision(Tier.URGENT, urgent=urgent)
     expected = _names(own, Kind.EXPECTED, content)
@@ -86,10 +91,7 @@ def decide(findings: Iterable[Finding], days: int | None, content: TriageContent
     undescribed = _names(own, Kind.REVIEW, content)
     if expected and not (overdue or undescribed):
         return Decision(Tier.EXPECTED, expected=expected)
-    others = [f for f in findings if f.status is Status.OTHER_PERSON]
-    # Someone else's urgent sign is not the person's own emergency, but staff
-    # should offer to look at it: never only a general answer.
-    if own or _names(others, Kind.URGENT, content):
+    if own:
         return Decision(Tier.REVIEW, expected, overdue=overdue, undescribed=undescribed)
     if any(f.status in (Status.HYPOTHETICAL, Status.OTHER_PERSON) for f in findings):
         return Decision(Tier.QUESTION)
@@ -108,7 +110,8 @@ def days_since_treatment(text: str, now: datetime, content: TriageContent) -> in
     for matched, when in search_dates(text, languages=["en"], settings=settings) or []:
         if _is_time_phrase(matched, content.time_words):
             # "3 days after" is read as 3 days from now: the distance is what counts.
-            days.append(abs(now - when).days)
+            # A time with a zone ("10:00Z") comes back zone-aware; `now` is the clinic's clock.
+            days.append(abs(now - when.replace(tzinfo=None)).days)
     return max(days, default=None)
 
 
@@ -149,6 +152,16 @@ class ActionTriagePostTreatment(Action):
         for response in responses_for(decision, message, content):
             dispatcher.utter_message(response=response)
         return [SlotSet(TIER_SLOT, decision.tier.value)]
+
+
+def _without_lone_cues(findings: list[Finding], content: TriageContent) -> list[Finding]:
+    """The findings, less signs that only say how an effect is going ("more and more",
+    "won't stop") when no effect of the person's own or someone else's goes with them."""
+    cue = {f.effect for f in findings if content.effects[f.effect].only_with_an_effect}
+    described = [f for f in findings if f.effect not in cue]
+    if any(f.status in REPORTED_STATUSES or f.status is Status.OTHER_PERSON for f in described):
+        return findings
+    return described
 
 
 def _names(findings: Iterable[Finding], kind: Kind, content: TriageContent) -> tuple[str, ...]:

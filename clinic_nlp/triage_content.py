@@ -52,6 +52,9 @@ class Effect:
     days: int | None = None
     response: str | None = None
     beyond_documents: bool = False
+    # A sign that only says how an effect is going ("more and more", "won't stop"):
+    # it counts only beside an effect of the person's own.
+    only_with_an_effect: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,4 +134,5 @@ def _effect(name: str, kind: Kind, entry: Any, default_days: int) -> Effect:
         days=int(entry.get("days", default_days)) if expected else None,
         response=entry.get("response"),
         beyond_documents=entry.get("basis") == BEYOND_DOCUMENTS,
+        only_with_an_effect=bool(entry.get("only_with_an_effect")),
     )

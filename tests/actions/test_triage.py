@@ -216,7 +216,10 @@ FINDINGS = st.lists(
 DAYS = st.one_of(st.none(), st.integers(min_value=0, max_value=400))
 URGENT_SIGN = st.builds(
     Finding,
-    st.sampled_from(OF_KIND[Kind.URGENT]),
+    # A sign that only says how an effect is going counts beside an effect (tested below).
+    st.sampled_from(
+        [n for n in OF_KIND[Kind.URGENT] if not CONTENT.effects[n].only_with_an_effect]
+    ),
     st.sampled_from([Status.POSITIVE, Status.UNCERTAIN]),
 )
 ORDER = [Tier.QUESTION, Tier.EXPECTED, Tier.REVIEW, Tier.URGENT]
@@ -256,9 +259,30 @@ def test_only_asked_about_denied_or_past_effects_are_never_urgent(findings, days
 
 @PROPERTIES
 @given(FINDINGS, DAYS)
-def test_someone_elses_effects_are_never_urgent_nor_expected(findings, days):
+def test_someone_elses_effects_are_never_expected_and_urgent_only_for_an_urgent_sign(
+    findings, days
+):
+    # A parent writing for a treated child: their urgent sign is urgent, the rest reviewed.
     theirs = [Finding(f.effect, Status.OTHER_PERSON) for f in findings]
-    assert decide(theirs, days, CONTENT).tier in (Tier.QUESTION, Tier.REVIEW)
+    tier = decide(theirs, days, CONTENT).tier
+    signs = {f.effect for f in theirs} & set(OF_KIND[Kind.URGENT])
+    described = {f.effect for f in theirs} - signs
+    urgent = any(not CONTENT.effects[s].only_with_an_effect for s in signs) or (
+        bool(signs) and bool(described)
+    )
+    assert tier in ((Tier.URGENT,) if urgent else (Tier.QUESTION, Tier.REVIEW))
+
+
+@PROPERTIES
+@given(
+    st.sampled_from(OF_KIND[Kind.EXPECTED]), st.sampled_from([Status.POSITIVE, Status.UNCERTAIN])
+)
+def test_a_sign_of_how_an_effect_is_going_makes_an_effect_urgent_and_alone_says_nothing(
+    effect, status
+):
+    cue = Finding("getting_worse", status)
+    assert decide([Finding(effect, status), cue], 1, CONTENT).tier is Tier.URGENT
+    assert decide([cue], 1, CONTENT).tier is Tier.REVIEW  # nothing recognised: reviewed
 
 
 @PROPERTIES
@@ -298,4 +322,10 @@ def test_any_text_is_triaged_without_error(detector: MentionDetector, text: str)
     decision = decision_for(detector, text)
     assert decision.tier in Tier
     days = days_since_treatment(text, NOW, CONTENT)
+    assert days is None or days >= 0
+
+
+def test_a_time_with_a_zone_is_read_against_the_clinics_clock():
+    # Found by the property test: dateparser returns "00Z" zone-aware.
+    days = days_since_treatment("00Z", NOW, CONTENT)
     assert days is None or days >= 0
