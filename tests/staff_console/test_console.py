@@ -79,7 +79,7 @@ def test_the_list_shows_urgent_handoffs_first(console: Console, staff: requests.
     page = staff.get(f"{console.url}/", timeout=10).text
 
     assert page.index(urgent.reference) < page.index(normal.reference)
-    assert "Worrying symptom after treatment" in page and "Eczema" in page
+    assert "Urgent sign after treatment" in page and "Eczema" in page
     assert "Resolved" in page  # the filter links
 
 
