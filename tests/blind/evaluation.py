@@ -118,12 +118,13 @@ def _faq(bot: RunningBot, message: dict[str, Any]) -> Outcome:
     return Outcome(message["text"], "faq", message["expect"], got, right)
 
 
-def _clinic(bot: RunningBot, message: dict[str, Any]) -> Outcome:
+def _intent(bot: RunningBot, message: dict[str, Any]) -> Outcome:
+    """Clinic questions and small talk: the intent recognised, with a reply sent."""
     sender = _new_sender()
     replies = bot.send(sender, message["text"])
     intent = _first_intent(_events(bot, sender))
     right = intent == message["expect"] and bool(replies)
-    return Outcome(message["text"], "clinic", message["expect"], intent, right)
+    return Outcome(message["text"], message["kind"], message["expect"], intent, right)
 
 
 def _tier(events: list[dict[str, Any]]) -> str:
@@ -229,22 +230,14 @@ def _name(bot: RunningBot, message: dict[str, Any]) -> Outcome:
     return Outcome(message["text"], "name", message["expect"], got, right, category)
 
 
-def _other(bot: RunningBot, message: dict[str, Any]) -> Outcome:
-    sender = _new_sender()
-    replies = bot.send(sender, message["text"])
-    intent = _first_intent(_events(bot, sender))
-    right = intent == message["expect"] and bool(replies)
-    return Outcome(message["text"], "other", message["expect"], intent, right)
-
-
 SCORERS = {
     "faq": _faq,
-    "clinic": _clinic,
+    "clinic": _intent,
     "report": _report,
     "disclosure": _disclosure,
     "contact": _contact,
     "name": _name,
-    "other": _other,
+    "other": _intent,
 }
 
 
