@@ -18,11 +18,11 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from clinic_nlp.vocabulary import Vocabulary, VocabularyError, load_vocabulary
+from clinic_nlp.vocabulary import GeneralQuestions, Vocabulary, VocabularyError, load_vocabulary
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Span
+    from spacy.tokens import Doc, Span
 
 
 class Status(StrEnum):
@@ -34,6 +34,9 @@ class Status(StrEnum):
     UNCERTAIN = "uncertain"
     HYPOTHETICAL = "hypothetical"
     HISTORICAL = "historical"
+    # Was the person's but is over, for a code about the skin as it is now
+    # ("I had a cut but it healed months ago").
+    RESOLVED = "resolved"
 
 
 # Staff check anything that may apply to the patient now: a past condition or
@@ -92,6 +95,7 @@ class MentionDetector:
     def __init__(self, vocabulary: Vocabulary | None = None) -> None:
         self.vocabulary = vocabulary if vocabulary is not None else load_vocabulary()
         self._nlp = _build_pipeline(self.vocabulary)
+        self._present_only = frozenset(e.code for e in self.vocabulary.codes if e.present_only)
 
     def detect(self, text: str) -> list[Mention]:
         """All mentions in `text`, in order, each with its status."""
@@ -104,11 +108,20 @@ class MentionDetector:
                 text=span.text,
                 start=span.start_char,
                 end=span.end_char,
-                status=_status(span),
+                status=self._status(doc, span),
             )
             for span in doc.ents
             if span.label_ != _NOT_A_CONTRAINDICATION
         ]
+
+    def _status(self, doc: Doc, span: Span) -> Status:
+        status = _context_status(span)
+        if status is Status.HISTORICAL and span.label_ in self._present_only:
+            return Status.RESOLVED
+        general = self.vocabulary.general_questions
+        if status in FLAGGING_STATUSES and general and _asks_in_general(doc, span, general):
+            return Status.HYPOTHETICAL
+        return status
 
 
 def flagged_codes(mentions: Iterable[Mention]) -> set[str]:
@@ -130,13 +143,30 @@ def get_triage_detector() -> MentionDetector:
     return MentionDetector(get_triage().vocabulary)
 
 
-def _status(span: Span) -> Status:
+def _context_status(span: Span) -> Status:
     statuses = {
         _CATEGORY_STATUS[modifier.category]
         for modifier in span._.modifiers
         if modifier.category in _CATEGORY_STATUS
     }
     return next((status for status in _PRECEDENCE if status in statuses), Status.POSITIVE)
+
+
+def _asks_in_general(doc: Doc, span: Span, words: GeneralQuestions) -> bool:
+    """Whether the mention sits in a question about the condition, not about the writer.
+
+    Only when nothing in the whole message points at the writer or at the
+    present: "does eczema stop you having it?" asks in general; "does eczema
+    stop me?" or "is it ok with a cold sore tomorrow?" do not.
+    """
+    if any(token.lower_ in words.first_person | words.present_time for token in doc):
+        return False
+    clause_start = span.sent.start
+    for token in doc[span.sent.start : span.start]:
+        if token.is_punct:
+            clause_start = token.i + 1
+    opening = next((t for t in doc[clause_start : span.start] if not t.is_punct), None)
+    return opening is not None and opening.lower_ in words.question_words
 
 
 def _build_pipeline(vocabulary: Vocabulary) -> Language:

@@ -65,6 +65,23 @@ class CodeTerms:
     sources: tuple[str, ...]
     phrases: tuple[str, ...]
     patterns: tuple[TokenPattern, ...]
+    # The code is about the skin as it is now (an open cut, sunburn): once it
+    # is over ("it healed months ago") it no longer applies.
+    present_only: bool = False
+
+
+@dataclass(frozen=True)
+class GeneralQuestions:
+    """How to tell a question about a condition in general from one about the writer.
+
+    A sentence that opens with one of `question_words` asks in general when the
+    message has none of `first_person` (I, me, my...) and none of `present_time`
+    (now, tomorrow...): "does eczema stop you having it?".
+    """
+
+    question_words: frozenset[str]
+    first_person: frozenset[str]
+    present_time: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -89,6 +106,7 @@ class Vocabulary:
     not_contraindications: tuple[str, ...]
     context_rules: tuple[ContextRuleSpec, ...]
     dropped_default_rules: frozenset[str]
+    general_questions: GeneralQuestions | None = None
 
     @property
     def code_names(self) -> frozenset[str]:
@@ -113,7 +131,23 @@ def load_vocabulary(path: Path | str | None = None) -> Vocabulary:
         dropped_default_rules=frozenset(
             text_list(context.get("drop_default_rules"), "context.drop_default_rules")
         ),
+        general_questions=_general_questions(context.get("general_questions")),
     )
+
+
+def _general_questions(entry: Any) -> GeneralQuestions | None:
+    if entry is None:
+        return None
+    where = "context.general_questions"
+    if not isinstance(entry, dict):
+        raise VocabularyError(f"{where}: expected a mapping")
+    words = {
+        key: frozenset(word.lower() for word in text_list(entry.get(key), f"{where}.{key}"))
+        for key in ("question_words", "first_person", "present_time")
+    }
+    if not words["question_words"] or not words["first_person"]:
+        raise VocabularyError(f"{where}: needs question_words and first_person")
+    return GeneralQuestions(**words)
 
 
 def read_content(path: Path) -> Any:
@@ -137,12 +171,16 @@ def code_terms(code: str, entry: Any) -> CodeTerms:
     ]
     if not phrases and not patterns:
         raise VocabularyError(f"{where}: needs at least one phrase or pattern")
+    present_only = entry.get("present_only", False)
+    if not isinstance(present_only, bool):
+        raise VocabularyError(f"{where}.present_only: expected true or false")
     return CodeTerms(
         code=code,
         covers=str(entry.get("covers", "")),
         sources=tuple(sources),
         phrases=tuple(phrases),
         patterns=tuple(patterns),
+        present_only=present_only,
     )
 
 

@@ -75,7 +75,7 @@ def test_the_web_chat_reaches_the_bot_through_the_load_balancer(production):
         assert visitor.say("how long does a session take?") == [faq_answer("duration")]
         assert visitor.say("does it hurt?") == [faq_answer("pain")]
     finally:
-        visitor.client.disconnect()
+        visitor.leave()
 
 
 def test_every_rasa_process_runs_without_telemetry(production):

@@ -63,7 +63,7 @@ def visitor(bot: RunningBot) -> Iterator[Visitor]:
     try:
         yield visitor
     finally:
-        visitor.client.disconnect()
+        visitor.leave()
 
 
 def test_empty_or_non_text_messages_get_the_prompt(visitor):
