@@ -42,8 +42,11 @@ class IntentOverride(GraphComponent):
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if intent not in self._keep_intents and self._overrides(message):
                 message.set("classified_intent", message.get(INTENT), add_to_output=True)
-                message.set(INTENT, {INTENT_NAME_KEY: self.intent, "confidence": 1.0})
+                message.set(INTENT, self._new_intent(message))
         return messages
 
     def _overrides(self, message: Message) -> bool:
         raise NotImplementedError
+
+    def _new_intent(self, message: Message) -> Dict[str, Any]:
+        return {INTENT_NAME_KEY: self.intent, "confidence": 1.0}

@@ -11,7 +11,8 @@ the classifier's intent as `classified_intent`) when
   (triage.yml's `after_treatment_cues`);
 - or it reports an urgent sign, the person's own or someone else's ("it won't
   stop bleeding"), and no contraindication: a cold sore or an infection with no
-  word of the treatment is a disclosure before it;
+  word of the treatment is a disclosure before it. A sign that only names a
+  change ("worse", "spreading": `needs_a_treatment_cue`) does not count here;
 - or the classifier was unsure (`nlu_fallback`) and an effect is mentioned at
   all: the triage answers a question about it from the FAQ.
 
@@ -68,7 +69,11 @@ class PostTreatmentReportOverride(IntentOverride):
         super().__init__(config)
         content = content or get_triage()
         self._cues = cue_pattern(content.after_treatment_cues)
-        self._urgent = frozenset(n for n, e in content.effects.items() if e.kind is Kind.URGENT)
+        self._urgent = frozenset(
+            name
+            for name, effect in content.effects.items()
+            if effect.kind is Kind.URGENT and not effect.needs_a_treatment_cue
+        )
 
     def _overrides(self, message: Message) -> bool:
         entities = message.get(ENTITIES) or []

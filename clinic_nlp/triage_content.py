@@ -55,6 +55,10 @@ class Effect:
     # A sign that only says how an effect is going ("more and more", "won't stop"):
     # it counts only beside an effect of the person's own.
     only_with_an_effect: bool = False
+    # A sign that names a change ("worse", "spreading") rather than a thing:
+    # with no word placing it after the treatment, it describes skin in general
+    # ("my acne scars look even worse"), not a report.
+    needs_a_treatment_cue: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,4 +139,5 @@ def _effect(name: str, kind: Kind, entry: Any, default_days: int) -> Effect:
         response=entry.get("response"),
         beyond_documents=entry.get("basis") == BEYOND_DOCUMENTS,
         only_with_an_effect=bool(entry.get("only_with_an_effect")),
+        needs_a_treatment_cue=bool(entry.get("needs_a_treatment_cue")),
     )

@@ -50,6 +50,7 @@ def test_effects_become_treatment_effect_entities_with_their_status(pipeline):
         # An urgent sign needs no word of the treatment, when nothing is disclosed.
         "it won't stop bleeding",
         "my daughter has pus after her session",
+        "my face is getting worse since the treatment",
     ],
 )
 def test_a_report_after_treatment_is_post_treatment_whatever_the_classifier_said(pipeline, text):
@@ -86,6 +87,9 @@ def test_the_contraindication_of_a_report_is_kept_for_the_handoff(pipeline):
         ("I get cold sores, can I have microneedling?", "faq", "disclose_contraindication"),
         ("I had a cold sore 3 days ago, can I still come in?", "faq", "disclose_contraindication"),
         ("red after the treatment, can I book another?", "book_consultation", "book_consultation"),
+        # A change with no word of the treatment describes the skin in general.
+        ("my acne scars look even worse in photos, will it help?", "faq", "faq"),
+        ("the pigmentation keeps spreading, can this fix it", "faq", "faq"),
     ],
 )
 def test_other_messages_keep_their_intent(pipeline, text, classified, final):

@@ -1,0 +1,67 @@
+"""Rasa NLU component: an unsure intent gives way to a confident FAQ answer.
+
+The FAQ answer picker (the response selector) is trained on every FAQ question,
+the intent classifier on all intents at once; where the classifier is unsure
+between small talk, booking or the questionnaire ("anything I need to do before
+coming in" read as booking at 0.53) and the answer picker is sure of one topic
+(preparation at 0.97), the person asked that question. Placed after the
+FallbackClassifier and before the mention layer, this component then sets the
+intent `faq`. Intents that start a hand-off or answer the bot's offer
+(`keep_intents`) always keep theirs, and the mention layer after it still turns
+a report or a disclosure into its own intent.
+"""
+
+from typing import Any, Dict
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
+from rasa.shared.nlu.training_data.message import Message
+
+from clinic_nlp.intent_override import IntentOverride
+
+FAQ_INTENT = "faq"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ConfidentFaqOverride(IntentOverride):
+    """Replaces an unsure intent by `faq` when one FAQ topic is clearly the answer."""
+
+    intent = FAQ_INTENT
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {
+            "keep_intents": [
+                FAQ_INTENT,
+                "request_human",
+                "post_treatment_concern",
+                "disclose_contraindication",
+                "affirm",
+                "deny",
+            ],
+            "max_intent_confidence": 0.7,
+            "min_faq_confidence": 0.85,
+        }
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        super().__init__(config)
+        self._max_intent = float(config["max_intent_confidence"])
+        self._min_faq = float(config["min_faq_confidence"])
+
+    def _overrides(self, message: Message) -> bool:
+        confidence = (message.get(INTENT) or {}).get("confidence", 0.0)
+        topic = self._selected(message)
+        return confidence < self._max_intent and topic.get("confidence", 0.0) >= self._min_faq
+
+    def _new_intent(self, message: Message) -> Dict[str, Any]:
+        topic = self._selected(message)
+        return {
+            INTENT_NAME_KEY: FAQ_INTENT,
+            "confidence": topic["confidence"],
+            "full_retrieval_intent_name": topic.get("intent_response_key"),
+        }
+
+    @staticmethod
+    def _selected(message: Message) -> Dict[str, Any]:
+        selector = message.get("response_selector") or {}
+        return (selector.get(FAQ_INTENT) or {}).get("response") or {}
