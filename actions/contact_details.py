@@ -97,6 +97,11 @@ def _emails(text: str) -> list[tuple[str, int, int]]:
     return found
 
 
+MOBILE_TYPES = frozenset(
+    {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+)
+
+
 def _prefix_fit(national_number: str, region: str) -> int:
     """How many leading digits could still begin a mobile or landline number of `region`."""
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
@@ -115,17 +120,22 @@ def _prefix_fit(national_number: str, region: str) -> int:
 def _in_best_region(raw: str, regions: tuple[str, ...]) -> phonenumbers.PhoneNumber | None:
     """A number written without its country code, read in the region where it makes sense.
 
-    The first region where it is a valid number wins ("0300 1234567" is Pakistani,
-    "07911 123456" British); a number valid nowhere, such as the UK's 07700 900xxx
-    range kept for examples, goes to the region whose numbers it starts like.
+    A region where it is a mobile number wins, then the first where it is valid
+    at all: "0300 1234567" is a Pakistani mobile; "07456 123456" could be a
+    Pakistani landline but is a British mobile, and people give their mobile.
+    A number valid nowhere, such as the UK's 07700 900xxx range kept for
+    examples, goes to the region whose numbers it starts like.
     """
-    readings = []
+    valid, readings = [], []
     for region in regions:
         number = phonenumbers.parse(raw, region)
         if phonenumbers.is_valid_number(number):
-            return number
-        if phonenumbers.is_possible_number(number):
+            valid.append(number)
+        elif phonenumbers.is_possible_number(number):
             readings.append((_prefix_fit(str(number.national_number), region), number))
+    mobile = next((n for n in valid if phonenumbers.number_type(n) in MOBILE_TYPES), None)
+    if mobile or valid:
+        return mobile or valid[0]
     return max(readings, key=lambda reading: reading[0], default=(0, None))[1]
 
 
@@ -208,10 +218,21 @@ def parse_name(text: str, contact: ContactDetails = ContactDetails()) -> str | N
     if len(normalise(rest_text).split()) > MAX_NAME_REPLY_WORDS:
         return None
     words = load_reply_words()
-    for clause in CLAUSE_BREAK.split(rest_text):
-        if normalise(clause) and (name := _name_in(clause, words)):
-            return name
-    return None
+    names = [
+        name
+        for clause in CLAUSE_BREAK.split(rest_text)
+        if normalise(clause) and (name := _name_in(clause, words))
+    ]
+    return _fullest(names)
+
+
+def _fullest(names: list[str]) -> str | None:
+    """The first name given, or a later, longer one beginning with it ("I'm Ali, Ali Raza")."""
+    if not names:
+        return None
+    first = names[0]
+    longer = [n for n in names[1:] if n.casefold().startswith(first.casefold() + " ")]
+    return max(longer, key=len, default=first)
 
 
 def _says(text: str, phrases: tuple[str, ...]) -> bool:

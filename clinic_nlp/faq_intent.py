@@ -5,21 +5,28 @@ the intent classifier on all intents at once; where the classifier is unsure
 between small talk, booking or the questionnaire ("anything I need to do before
 coming in" read as booking at 0.53) and the answer picker is sure of one topic
 (preparation at 0.97), the person asked that question. Placed after the
-FallbackClassifier and before the mention layer, this component then sets the
-intent `faq`. Intents that start a hand-off or answer the bot's offer
-(`keep_intents`) always keep theirs, and the mention layer after it still turns
-a report or a disclosure into its own intent.
+mention extractors and before the intent overrides, this component then sets
+the intent `faq`. Intents that start a hand-off or answer the bot's offer
+(`keep_intents`) always keep theirs; a report after treatment keeps its intent
+when it names an effect, and the overrides after this one still turn a report
+or a disclosure into its own intent.
 """
 
 from typing import Any, Dict
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_nlp.intent_override import IntentOverride
+from clinic_nlp.post_treatment_intent import POST_TREATMENT_INTENT
+from clinic_nlp.rasa_component import TREATMENT_EFFECT_ENTITY
 
 FAQ_INTENT = "faq"
+
+
+def _names_an_effect(message: Message) -> bool:
+    return any(e.get("entity") == TREATMENT_EFFECT_ENTITY for e in message.get(ENTITIES) or [])
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -34,7 +41,6 @@ class ConfidentFaqOverride(IntentOverride):
             "keep_intents": [
                 FAQ_INTENT,
                 "request_human",
-                "post_treatment_concern",
                 "disclose_contraindication",
                 "affirm",
                 "deny",
@@ -49,9 +55,14 @@ class ConfidentFaqOverride(IntentOverride):
         self._min_faq = float(config["min_faq_confidence"])
 
     def _overrides(self, message: Message) -> bool:
-        confidence = (message.get(INTENT) or {}).get("confidence", 0.0)
+        intent = message.get(INTENT) or {}
+        if intent.get(INTENT_NAME_KEY) == POST_TREATMENT_INTENT and _names_an_effect(message):
+            return False
         topic = self._selected(message)
-        return confidence < self._max_intent and topic.get("confidence", 0.0) >= self._min_faq
+        return (
+            intent.get("confidence", 0.0) < self._max_intent
+            and topic.get("confidence", 0.0) >= self._min_faq
+        )
 
     def _new_intent(self, message: Message) -> Dict[str, Any]:
         topic = self._selected(message)

@@ -226,6 +226,7 @@ def _build_pipeline(vocabulary: Vocabulary) -> Language:
                 direction=spec.direction,
                 pattern=spec.pattern,
                 max_scope=spec.max_scope,
+                allowed_types=set(spec.allowed_types) if spec.allowed_types else None,
             )
             for spec in vocabulary.context_rules
         ]

@@ -95,6 +95,9 @@ class ContextRuleSpec:
     # for what tokens cannot say, such as "at the end of the message".
     pattern: TokenPattern | str | None = None
     max_scope: int | None = None
+    # Codes the rule may qualify (None: all): "how do I avoid getting infected"
+    # asks about infection; "how do I avoid a cold sore flare" may disclose one.
+    allowed_types: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -205,12 +208,16 @@ def context_rule(index: int, rule: Any) -> ContextRuleSpec:
         pattern = _token_pattern(pattern, f"{where}.pattern")
     elif isinstance(pattern, str):
         _check_regex(pattern, f"{where}.pattern")
+    allowed = rule.get("allowed_types")
     return ContextRuleSpec(
         literal=rule["literal"],
         category=category,
         direction=direction,
         pattern=pattern,
         max_scope=max_scope,
+        allowed_types=None
+        if allowed is None
+        else frozenset(text_list(allowed, f"{where}.allowed_types")),
     )
 
 

@@ -27,10 +27,13 @@ def test_replies_without_contact_details(text):
     assert not parse_contact(text, REGIONS)
 
 
-def test_the_default_region_decides_how_a_national_number_is_read():
-    assert parse_contact("0300 1234567", ("GB", "PK")).phone == "+443001234567"  # UK 03 number
+def test_the_regions_decide_how_a_national_number_is_read():
+    assert parse_contact("0300 1234567", ("GB",)).phone == "+443001234567"  # UK 03 number
+    # A mobile wins over a UK non-geographic number or a Pakistani landline.
+    assert parse_contact("0300 1234567", ("GB", "PK")).phone == "+923001234567"
+    assert parse_contact("07456 123456", ("PK", "GB")).phone == "+447456123456"
     assert parse_contact("0321 7654321", ("GB", "PK")).phone == "+923217654321"  # only PK
-    assert parse_contact("07911 123456", ("PK", "GB")).phone == "+447911123456"
+    assert parse_contact("061 4512345", ("PK", "GB")).phone == "+92614512345"  # Multan landline
 
 
 @pytest.mark.parametrize(
@@ -51,6 +54,8 @@ def test_the_default_region_decides_how_a_national_number_is_read():
         ("Muhammad Ali Khan", "Muhammad Ali Khan"),
         ("McDonald", "McDonald"),
         ("Sarah.", "Sarah"),
+        ("it's Ali, Ali Raza", "Ali Raza"),  # the fuller name given after the first
+        ("Ann, Jo Smith", "Ann"),
     ],
 )
 def test_names(text, name):
