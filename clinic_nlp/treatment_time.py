@@ -119,9 +119,11 @@ class TimeWords:
     urdu_units: dict[str, str]
     urdu_ago: tuple[str, ...]
     past_cues: tuple[str, ...]
+    own_treatment_cues: tuple[str, ...]
     future_cues: tuple[str, ...]
     activity_times: frozenset[str]
     time_words: frozenset[str]
+    number_words: frozenset[str]
     same_as: dict[str, str]
     max_days_ago: int
 
@@ -129,7 +131,7 @@ class TimeWords:
 def read_treatment_time(text: str, now: datetime, words: TimeWords | None = None) -> Reading:
     """When `text` says the treatment was, `now` being the clinic's aware clock."""
     words = words or get_time_words()
-    lowered = " " + re.sub(r"\s+", " ", text.lower().replace("\u2019", "'")) + " "
+    lowered = _normal(text)
     past, future = _has_any(lowered, words.past_cues), _has_any(lowered, words.future_cues)
     found: list[TreatmentTime] = []
     unclear: list[str] = []
@@ -142,8 +144,8 @@ def read_treatment_time(text: str, now: datetime, words: TimeWords | None = None
     if future and not past:
         # "my session is on Monday": the weekday dateparser puts in the past is to come.
         return Reading(Clarity.UNCLEAR, reason="future")
-    if not found and activity and past:
-        found = activity  # "I had it done today"
+    if not found and activity and (past or _has_any(lowered, words.own_treatment_cues)):
+        found = activity  # "I had it done today", "red after my session today"
     if found:
         return Reading(Clarity.FOUND, _spanning(found))
     if unclear or DATE_LIKE.search(lowered):
@@ -151,10 +153,32 @@ def read_treatment_time(text: str, now: datetime, words: TimeWords | None = None
     return Reading(Clarity.NONE)
 
 
-def speaks_of_past(text: str, words: TimeWords | None = None) -> bool:
-    """The message uses a word that says something has happened ("had", "was", "karwaya")."""
+def speaks_of_own_treatment(text: str, words: TimeWords | None = None) -> bool:
+    """The message speaks of the person's own treatment as done ("I had it done", "karwaya")."""
     words = words or get_time_words()
-    return _has_any(" " + text.lower().replace("\u2019", "'") + " ", words.past_cues)
+    return _has_any(_normal(text), words.own_treatment_cues)
+
+
+def mentions_a_time(text: str, words: TimeWords | None = None) -> bool:
+    """Whether the text may say when the treatment was: cheap, for the NLU component.
+
+    Times that usually say when the person wants to do something ("today", "now")
+    do not count; a mention that is no treatment time only costs the action a look.
+    """
+    words = words or get_time_words()
+    lowered = _normal(text)
+    tokens = set(re.findall(r"[a-z]+", lowered))
+    wordings = (*words.phrases, *words.urdu_numbers, *words.urdu_ago)
+    return (
+        bool(DATE_LIKE.search(lowered))
+        or not (words.time_words - words.activity_times).isdisjoint(tokens)
+        or _has_any(lowered, wordings)
+    )
+
+
+def _normal(text: str) -> str:
+    """Lower case, one space between words, straight apostrophes, a space at each end."""
+    return " " + re.sub(r"\s+", " ", text.lower().replace("\u2019", "'")) + " "
 
 
 def _read_phrases(
@@ -247,7 +271,7 @@ def _read_dates(
     for matched, _ in search_dates(lowered, languages=["en"], settings=settings) or []:
         matched = matched.strip()
         tokens = set(re.findall(r"[a-z]+", matched))
-        if not any(ch.isdigit() for ch in matched) and words.time_words.isdisjoint(tokens):
+        if not any(ch.isdigit() for ch in matched) and (words.time_words | words.number_words).isdisjoint(tokens):
             continue  # "may", "now", "sat": not a time
         data = parser.get_date_data(matched)
         if data.date_obj is None:
@@ -323,9 +347,11 @@ def load_time_words(path: Path | str | None = None) -> TimeWords:
         urdu_units={str(k): str(v) for k, v in (urdu.get("units") or {}).items()},
         urdu_ago=tuple(text_list(urdu.get("ago"), "roman_urdu.ago")),
         past_cues=tuple(text_list(data.get("past_cues"), "past_cues")),
+        own_treatment_cues=tuple(text_list(data.get("own_treatment_cues"), "own_treatment_cues")),
         future_cues=tuple(text_list(data.get("future_cues"), "future_cues")),
         activity_times=frozenset(text_list(data.get("activity_times"), "activity_times")),
         time_words=frozenset(text_list(data.get("time_words"), "time_words")),
+        number_words=frozenset(text_list(data.get("number_words"), "number_words")),
         same_as={str(k): str(v) for k, v in (data.get("same_as") or {}).items()},
         max_days_ago=max_days,
     )

@@ -1,0 +1,82 @@
+"""Rasa NLU component: marks a message that may say when, or that, the person was treated.
+
+The dated aftercare answer (actions/dated_aftercare.py) needs the action server;
+an ordinary FAQ question must not wait for it. This component adds one
+`treatment_time_mention` entity (value `time`, or `own_treatment` for "I had it
+done" with no time) when clinic_nlp/treatment_time.py's cheap checks see one, and
+the rules (data/rules/aftercare.yml) send only those FAQ questions to the action.
+It never reads the date itself: that depends on the clock, and short messages'
+NLU results are remembered by their text.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_CONFIDENCE,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from clinic_nlp.treatment_time import get_time_words, mentions_a_time, speaks_of_own_treatment
+
+TREATMENT_TIME_ENTITY = "treatment_time_mention"
+
+
+def mention_value(text: str) -> str | None:
+    """`time`, `own_treatment` or None: what the entity says of `text`."""
+    words = get_time_words()
+    if mentions_a_time(text, words):
+        return "time"
+    if speaks_of_own_treatment(text, words):
+        return "own_treatment"
+    return None
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class TreatmentTimeMentionExtractor(GraphComponent, EntityExtractorMixin):
+    """Adds a `treatment_time_mention` entity to messages that may date the treatment."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> TreatmentTimeMentionExtractor:
+        get_time_words()  # read the data file now, so the first message is not slow
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            value = mention_value(text)
+            if value is None:
+                continue
+            entity = {
+                ENTITY_ATTRIBUTE_TYPE: TREATMENT_TIME_ENTITY,
+                ENTITY_ATTRIBUTE_VALUE: value,
+                ENTITY_ATTRIBUTE_START: 0,
+                ENTITY_ATTRIBUTE_END: len(text),
+                ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
+            }
+            entities = self.add_extractor_name([entity])
+            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Leaves the training data as it is: nothing here is learnt."""
+        return training_data
