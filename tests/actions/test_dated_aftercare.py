@@ -1,0 +1,244 @@
+"""Aftercare counted from the day of treatment: the dated table, the answers and the action."""
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.dated_aftercare import (
+    ASK_RESPONSE,
+    ActionAnswerDatedAftercare,
+    apply_rule,
+    dated_answer,
+    get_aftercare_timing,
+    say_when,
+)
+from clinic_nlp.treatment_time import (
+    Clarity,
+    TreatmentTime,
+    mentions_a_time,
+    read_treatment_time,
+)
+from clinic_nlp.treatment_time_mention import mention_value
+from tests.actions.trackers import domain_dict, make_tracker, slot_events
+
+TABLE = yaml.safe_load(
+    (Path(__file__).resolve().parents[1] / "data" / "dated_aftercare.yml").read_text("utf-8")
+)
+ROWS: list[dict[str, Any]] = TABLE["questions"]
+TIMING = get_aftercare_timing()
+KARACHI = ZoneInfo("Asia/Karachi")
+
+
+def row_now(row: dict[str, Any]) -> datetime:
+    zone = ZoneInfo(row.get("zone", TABLE["zone"]))
+    return datetime.fromisoformat(row.get("now", TABLE["now"])).astimezone(zone)
+
+
+def test_the_table_has_at_least_40_questions_with_every_kind_of_outcome():
+    assert len(ROWS) >= 40
+    outcomes = {row.get("time") or ("allowed" if row["allowed"] else "not_yet") for row in ROWS}
+    assert outcomes == {"allowed", "not_yet", "unclear", "none"}
+    assert {row["rule"] for row in ROWS if "rule" in row} == set(TIMING.rules)
+    assert len({row.get("zone", TABLE["zone"]) for row in ROWS}) >= 3
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[f"{i}-{row['text'][:40]}" for i, row in enumerate(ROWS)])
+def test_dated_question(row: dict[str, Any]):
+    now = row_now(row)
+    reading = read_treatment_time(row["text"], now)
+    if "time" in row:
+        assert reading.clarity.value == row["time"], reading
+        return
+    assert reading.clarity is Clarity.FOUND, reading
+    answer = apply_rule(TIMING.rules[row["rule"]], reading.time, now)
+    assert answer.passed is row["allowed"], (answer, reading)
+    if not row["allowed"]:
+        until = datetime.fromisoformat(row["until"])
+        assert answer.until == until and answer.until.utcoffset() == until.utcoffset()
+        # What the person reads names that day in the clinic's zone.
+        assert say_when(until, now) in answer.text
+
+
+def test_an_until_is_never_earlier_than_the_rule_and_is_on_a_whole_hour():
+    now = datetime(2026, 12, 3, 12, 0, tzinfo=KARACHI)
+    for minutes in range(0, 24 * 60, 7):
+        treated_at = now - timedelta(minutes=minutes)
+        treated = TreatmentTime(treated_at, treated_at, exact=True)
+        for rule in TIMING.rules.values():
+            answer = apply_rule(rule, treated, now)
+            assert answer.until >= treated_at + timedelta(hours=rule.hours)
+            assert answer.until - (treated_at + timedelta(hours=rule.hours)) < timedelta(hours=1)
+            assert (answer.until.minute, answer.until.second) == (0, 0)
+            assert answer.passed is (now >= answer.until)
+
+
+def test_the_answer_says_how_long_it_has_been_then_each_rule():
+    now = datetime(2026, 12, 3, 12, 0, tzinfo=KARACHI)
+    treated = read_treatment_time("I had it done 3 days ago", now).time
+    text = dated_answer("makeup", treated, now, TIMING)
+    assert text.splitlines() == [
+        "Your treatment was 3 days ago (Monday 30 November).",
+        f"- {TIMING.rules['makeup'].after}",
+        f"- {TIMING.rules['spf'].after}",
+    ]
+    this_morning = read_treatment_time("treated this morning", now).time
+    gym = dated_answer("exercise", this_morning, now, TIMING)
+    assert gym.splitlines()[0] == "Your treatment was today, so it has only been a few hours."
+    assert "until Sunday 6 December at noon" in gym
+
+
+def test_a_remembered_time_survives_the_slot_in_another_zone():
+    now = datetime(2026, 12, 3, 12, 0, tzinfo=KARACHI)
+    treated = read_treatment_time("yesterday at 3pm", now).time
+    london = TreatmentTime.from_slot(treated.to_slot(), ZoneInfo("Europe/London"))
+    assert london is not None and london.exact
+    assert london.latest == treated.latest and london.latest.hour == 10
+    assert TreatmentTime.from_slot("not a time", KARACHI) is None
+    assert TreatmentTime.from_slot(None, KARACHI) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("I had it done 3 days ago, can I wear makeup now?", "time"),
+        ("kal karwaya tha, makeup?", "time"),
+        ("on the 2nd", "time"),
+        ("I had it done, can I wear makeup?", "own_treatment"),
+        ("can I wear makeup after microneedling?", None),
+        ("can I go to the gym today?", None),  # "today" is when they want to go
+        ("how much does it cost?", None),
+    ],
+)
+def test_the_nlu_mention_marks_only_messages_that_may_date_the_treatment(text, value):
+    assert mention_value(text) == value
+    assert mentions_a_time(text) is (value == "time")
+
+
+# --- the action ------------------------------------------------------------------------
+
+
+def selected(topic: str) -> dict:
+    return {"faq": {"response": {"intent_response_key": f"faq/{topic}", "confidence": 0.9}}}
+
+
+async def run_action(tracker) -> tuple[list[dict], dict]:
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerDatedAftercare().run(dispatcher, tracker, domain_dict())
+    return dispatcher.messages, slot_events(events)
+
+
+def asked_before(topic: str) -> list[dict]:
+    """The events of a conversation where the bot has just asked when the treatment was."""
+    return [
+        {"event": "user", "text": "I had it done, can I wear makeup?"},
+        {"event": "bot", "text": "...", "metadata": {"utter_action": ASK_RESPONSE}},
+    ]
+
+
+async def test_a_dated_question_is_answered_for_that_day_and_remembered():
+    tracker = make_tracker(
+        "I had it done 3 days ago, can I wear makeup now?",
+        intent="faq",
+        response_selector=selected("makeup"),
+    )
+    messages, slots = await run_action(tracker)
+    (message,) = messages
+    assert "3 days ago" in message["text"] and TIMING.rules["makeup"].after in message["text"]
+    remembered = TreatmentTime.from_slot(slots["treatment_time"], KARACHI)
+    assert remembered is not None and remembered.days_ago(datetime.now(KARACHI)) == 3
+
+
+async def test_a_follow_up_uses_the_remembered_time():
+    now = datetime.now(KARACHI)
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    remembered = TreatmentTime(start, start + timedelta(days=1)).to_slot()
+    tracker = make_tracker(
+        "and swimming?",
+        intent="faq",
+        response_selector=selected("exercise"),
+        slots={"treatment_time": remembered},
+    )
+    messages, slots = await run_action(tracker)
+    (message,) = messages
+    assert message["text"].startswith("Your treatment was yesterday")
+    assert "72 hours have not passed" in message["text"]
+    assert "treatment_time" not in slots  # nothing new said: the slot stays as it was
+
+
+async def test_a_topic_without_time_rules_gets_its_faq_answer_even_with_a_time():
+    tracker = make_tracker(
+        "I had it done yesterday, how many sessions will I need?",
+        intent="faq",
+        response_selector=selected("sessions"),
+    )
+    messages, slots = await run_action(tracker)
+    assert [m["response"] for m in messages] == ["utter_faq/sessions"]
+    assert "treatment_time" in slots
+
+
+async def test_an_own_treatment_without_a_time_is_asked_once_then_answered_for_the_day():
+    tracker = make_tracker(
+        "I had it done, can I wear makeup?", intent="faq", response_selector=selected("makeup")
+    )
+    messages, slots = await run_action(tracker)
+    assert [m["response"] for m in messages] == [ASK_RESPONSE]
+    assert slots == {"aftercare_topic_asked": "makeup"}
+
+    reply = make_tracker(
+        "2 weeks ago",
+        intent="tell_treatment_time",
+        slots={"aftercare_topic_asked": "makeup"},
+        earlier_events=asked_before("makeup"),
+    )
+    messages, slots = await run_action(reply)
+    (message,) = messages
+    assert "14 days ago" in message["text"] and TIMING.rules["makeup"].after in message["text"]
+    assert slots["aftercare_topic_asked"] is None
+
+
+@pytest.mark.parametrize("reply", ["not sure", "on the 45th", "kal"])
+async def test_a_reply_still_unclear_gets_the_general_rule_and_no_second_question(reply):
+    tracker = make_tracker(
+        reply,
+        intent="nlu_fallback",
+        slots={"aftercare_topic_asked": "makeup"},
+        earlier_events=asked_before("makeup"),
+    )
+    messages, slots = await run_action(tracker)
+    assert [m["response"] for m in messages] == ["utter_treatment_time_unclear", "utter_faq/makeup"]
+    assert slots == {"aftercare_topic_asked": None}
+
+
+async def test_a_future_treatment_gets_the_general_rule_without_a_question():
+    tracker = make_tracker(
+        "my session is next friday, can I wear makeup after?",
+        intent="faq",
+        response_selector=selected("makeup"),
+    )
+    messages, slots = await run_action(tracker)
+    assert [m["response"] for m in messages] == ["utter_faq/makeup"]
+    assert slots == {}
+
+
+async def test_a_question_asked_long_after_the_bot_asked_is_not_read_as_the_reply():
+    # The bot asked, the person went on to something else, then asks about the gym.
+    earlier = [
+        *asked_before("makeup"),
+        {"event": "user", "text": "how much is it?"},
+        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_clinic_price"}},
+    ]
+    tracker = make_tracker(
+        "can I go to the gym?",
+        intent="faq",
+        response_selector=selected("exercise"),
+        slots={"aftercare_topic_asked": "makeup"},
+        earlier_events=earlier,
+    )
+    messages, slots = await run_action(tracker)
+    assert [m["response"] for m in messages] == ["utter_faq/exercise"]
+    assert slots == {"aftercare_topic_asked": None}
