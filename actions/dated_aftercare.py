@@ -204,12 +204,15 @@ def topic_of(latest_message: dict[str, Any]) -> str | None:
 
 
 def just_asked(tracker: Tracker) -> bool:
-    """The bot's last words before this message asked when the person was treated."""
-    for event in reversed(tracker.events[:-1] if tracker.events else []):
-        if event.get("event") == "bot":
-            return (event.get("metadata") or {}).get("utter_action") == ASK_RESPONSE
+    """The bot's last words before the latest message asked when the person was treated."""
+    users_seen = 0
+    for event in reversed(tracker.events):
         if event.get("event") == "user":
-            return False
+            users_seen += 1
+            if users_seen > 1:
+                return False
+        elif event.get("event") == "bot" and users_seen == 1:
+            return (event.get("metadata") or {}).get("utter_action") == ASK_RESPONSE
     return False
 
 

@@ -127,6 +127,8 @@ def selected(topic: str) -> dict:
 
 
 async def run_action(tracker) -> tuple[list[dict], dict]:
+    # As Rasa sends it: the slot extraction runs between the message and the action.
+    tracker.events.append({"event": "action", "name": "action_extract_slots"})
     dispatcher = CollectingDispatcher()
     events = await ActionAnswerDatedAftercare().run(dispatcher, tracker, domain_dict())
     return dispatcher.messages, slot_events(events)
