@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List
@@ -32,6 +32,8 @@ from actions.faq import selected_faq_response
 from actions.settings import get_settings
 from clinic_nlp.treatment_time import (
     SLOT as TREATMENT_TIME_SLOT,
+)
+from clinic_nlp.treatment_time import (
     Clarity,
     Reading,
     TreatmentTime,
@@ -148,7 +150,7 @@ def answers_for(
 def say_when(moment: datetime, now: datetime) -> str:
     """ "today at 3 pm", "tomorrow (Friday 4 December) at 11 am", "Sunday 6 December"."""
     days = (moment.date() - now.date()).days
-    day = f"{moment:%A} {moment.day} {moment:%B}"
+    day = _day(moment)
     if days == 0:
         day = "today"
     elif days == 1:
@@ -167,24 +169,29 @@ def _clock(moment: datetime) -> str:
 def say_elapsed(treated: TreatmentTime, now: datetime) -> str:
     """How long it has been, said from the latest moment the treatment can have been."""
     if treated.exact:
-        hours = (now - treated.latest).total_seconds() / 3600
-        when = f"{treated.latest:%A} {treated.latest.day} {treated.latest:%B} at {_clock(treated.latest)}"
+        hours = math.floor((now - treated.latest).total_seconds() / 3600)
+        when = f"{_day(treated.latest)} at {_clock(treated.latest)}"
         if hours < 1:
             return f"Your treatment was less than an hour ago ({when})."
         if hours < 48:
-            return f"It has been about {math.floor(hours)} hours since your treatment ({when})."
-        return f"It has been about {math.floor(hours / 24)} days since your treatment ({when})."
+            return f"It has been about {_count(hours, 'hour')} since your treatment ({when})."
+        return f"It has been about {_count(hours // 24, 'day')} since your treatment ({when})."
     last_day = (treated.latest - timedelta(microseconds=1)).date()
     days = (now.date() - last_day).days
     at_least = "at least " if treated.earliest.date() != last_day else ""
     if days == 0:
         return "Your treatment was today, so it has only been a few hours."
     if days == 1 and not at_least:
-        return f"Your treatment was yesterday ({last_day:%A} {last_day.day} {last_day:%B})."
-    return (
-        f"Your treatment was {at_least}{days} days ago"
-        f" ({last_day:%A} {last_day.day} {last_day:%B})."
-    )
+        return f"Your treatment was yesterday ({_day(last_day)})."
+    return f"Your treatment was {at_least}{days} days ago ({_day(last_day)})."
+
+
+def _day(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B}"
+
+
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}{'' if number == 1 else 's'}"
 
 
 def dated_answer(topic: str, treated: TreatmentTime, now: datetime, timing: AftercareTiming) -> str:
@@ -231,17 +238,16 @@ class ActionAnswerDatedAftercare(Action):
         text = message.get("text") or ""
         reading = read_treatment_time(text, now)
         asked = tracker.get_slot(ASKED_SLOT) if just_asked(tracker) else None
-        treated = reading.time or TreatmentTime.from_slot(tracker.get_slot(TREATMENT_TIME_SLOT), zone)
+        treated = reading.time or TreatmentTime.from_slot(
+            tracker.get_slot(TREATMENT_TIME_SLOT), zone
+        )
         events: list[EventType] = []
         if reading.time is not None:
             events.append(SlotSet(TREATMENT_TIME_SLOT, reading.time.to_slot()))
         if tracker.get_slot(ASKED_SLOT):
             events.append(SlotSet(ASKED_SLOT, None))
-        if asked:
-            # The reply to "when were you treated?": its topic is the question's.
-            topic = asked
-        else:
-            topic = topic_of(message) or DEFAULT_TOPIC
+        # The reply to "when were you treated?" has the topic of the question.
+        topic = asked or topic_of(message) or DEFAULT_TOPIC
         response, ask = respond(topic, reading, treated, bool(asked), text, now)
         if ask:
             dispatcher.utter_message(response=ASK_RESPONSE)

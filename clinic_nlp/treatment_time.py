@@ -38,7 +38,9 @@ SLOT = "treatment_time"
 CLOCK = re.compile(r"\d\s*(?:am|pm|a\.m\.|p\.m\.)|\d:\d\d|\b(?:hours?|minutes?|noon)\b")
 # Dates written with digits, and day ordinals: when none of them reads as a date
 # the message gave a date we cannot use ("on 31/11", "the 45th").
-DATE_LIKE = re.compile(r"\b\d{1,4}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?\b|\b\d{1,3}(?:st|nd|rd|th)\b")
+DATE_LIKE = re.compile(
+    r"\b\d{1,4}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?\b|\b\d{1,3}(?:st|nd|rd|th)\b"
+)
 # "the 2nd" alone: dateparser 1.2 reads it as February; it is a day of this month.
 DAY_ORDINAL = re.compile(r"\b(?:on\s+)?(?:the\s+)?(\d{1,3})(?:st|nd|rd|th)\b")
 MONTH_NAMES = "|".join(m.lower()[:3] + r"\w*" for m in calendar.month_name[1:])
@@ -109,7 +111,8 @@ class Phrase:
     past_only: bool = False
 
 
-@dataclass(frozen=True)
+# eq=False: compared and hashed as one object, so its patterns can be cached.
+@dataclass(frozen=True, eq=False)
 class TimeWords:
     """Everything treatment_time.yml says."""
 
@@ -155,25 +158,54 @@ def read_treatment_time(text: str, now: datetime, words: TimeWords | None = None
 
 def speaks_of_own_treatment(text: str, words: TimeWords | None = None) -> bool:
     """The message speaks of the person's own treatment as done ("I had it done", "karwaya")."""
-    words = words or get_time_words()
-    return _has_any(_normal(text), words.own_treatment_cues)
+    return own_treatment_mention(text, words) is not None
 
 
-def mentions_a_time(text: str, words: TimeWords | None = None) -> bool:
-    """Whether the text may say when the treatment was: cheap, for the NLU component.
+def time_mention(text: str, words: TimeWords | None = None) -> tuple[int, int] | None:
+    """Where the text may say when the treatment was (start, end), if it does: cheap, for the
+    NLU component ("3 days ago", "on the 2nd", "kal", "this morning").
 
     Times that usually say when the person wants to do something ("today", "now")
     do not count; a mention that is no treatment time only costs the action a look.
     """
     words = words or get_time_words()
-    lowered = _normal(text)
-    tokens = set(re.findall(r"[a-z]+", lowered))
-    wordings = (*words.phrases, *words.urdu_numbers, *words.urdu_ago)
-    return (
-        bool(DATE_LIKE.search(lowered))
-        or not (words.time_words - words.activity_times).isdisjoint(tokens)
-        or _has_any(lowered, wordings)
+    found = [
+        m.span() for m in _mention_pattern(words).finditer(text.lower().replace("\u2019", "'"))
+    ]
+    return min(found) if found else None
+
+
+def own_treatment_mention(text: str, words: TimeWords | None = None) -> tuple[int, int] | None:
+    """Where the text speaks of the person's own treatment as done ("I had it done")."""
+    words = words or get_time_words()
+    match = _cue_pattern(words.own_treatment_cues).search(text.lower().replace("\u2019", "'"))
+    return match.span() if match else None
+
+
+def mentions_a_time(text: str, words: TimeWords | None = None) -> bool:
+    return time_mention(text, words) is not None
+
+
+@lru_cache(maxsize=4)
+def _mention_pattern(words: TimeWords) -> re.Pattern[str]:
+    """A number, a time word and "ago"; a wording of the data; or a date written in digits."""
+    # "last" alone is no time ("how long does redness last"); "last week" is one.
+    alone = words.time_words - words.activity_times - {"last"}
+    units = "|".join(map(re.escape, sorted(alone, key=len, reverse=True)))
+    numbers = "|".join(map(re.escape, sorted(words.number_words)))
+    wordings = "|".join(
+        map(re.escape, sorted({*words.phrases, *words.urdu_ago}, key=len, reverse=True))
     )
+    return re.compile(
+        rf"(?<![\w'])(?:(?:(?:\d+|{numbers}|a|an|last|on)\s+)?(?:{units})(?:\s+(?:ago|after|later|back))?"
+        rf"|{wordings})(?![\w'])|{DATE_LIKE.pattern}"
+    )
+
+
+@lru_cache(maxsize=4)
+def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(map(re.escape, sorted(cues, key=len, reverse=True)))
+    return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w'])")
 
 
 def _normal(text: str) -> str:
@@ -271,7 +303,9 @@ def _read_dates(
     for matched, _ in search_dates(lowered, languages=["en"], settings=settings) or []:
         matched = matched.strip()
         tokens = set(re.findall(r"[a-z]+", matched))
-        if not any(ch.isdigit() for ch in matched) and (words.time_words | words.number_words).isdisjoint(tokens):
+        if not any(ch.isdigit() for ch in matched) and (
+            words.time_words | words.number_words
+        ).isdisjoint(tokens):
             continue  # "may", "now", "sat": not a time
         data = parser.get_date_data(matched)
         if data.date_obj is None:
@@ -366,7 +400,7 @@ def get_time_words() -> TimeWords:
 def _part(name: str, hours: Any) -> tuple[time, time | None]:
     """A part of the day as [start, end]; an end of "24:00" is the end of the day (None)."""
     if not (isinstance(hours, list) and len(hours) == 2 and all(isinstance(h, str) for h in hours)):
-        raise VocabularyError(f"day_parts.{name}: expected [\"HH:MM\", \"HH:MM\"]")
+        raise VocabularyError(f'day_parts.{name}: expected ["HH:MM", "HH:MM"]')
     start = time.fromisoformat(hours[0])
     end = None if hours[1] == "24:00" else time.fromisoformat(hours[1])
     if end is not None and end <= start:
@@ -385,6 +419,4 @@ def _phrase(wording: str, entry: Any, parts: dict[str, Any]) -> Phrase:
     part = entry.get("part")
     if part is not None and part not in parts:
         raise VocabularyError(f"{where}: unknown part of the day {part!r}")
-    return Phrase(
-        most, least, part, bool(entry.get("until_now")), bool(entry.get("past_only"))
-    )
+    return Phrase(most, least, part, bool(entry.get("until_now")), bool(entry.get("past_only")))

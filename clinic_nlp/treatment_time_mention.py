@@ -2,9 +2,10 @@
 
 The dated aftercare answer (actions/dated_aftercare.py) needs the action server;
 an ordinary FAQ question must not wait for it. This component adds one
-`treatment_time_mention` entity (value `time`, or `own_treatment` for "I had it
-done" with no time) when clinic_nlp/treatment_time.py's cheap checks see one, and
-the rules (data/rules/aftercare.yml) send only those FAQ questions to the action.
+`treatment_time_mention` entity (value `time` on the first time it sees, or
+`own_treatment` on "I had it done" when there is no time), found by
+clinic_nlp/treatment_time.py's cheap checks, and the rules (data/rules/aftercare.yml)
+send only those FAQ questions to the action.
 It never reads the date itself: that depends on the clock, and short messages'
 NLU results are remembered by their text.
 """
@@ -30,19 +31,25 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from clinic_nlp.treatment_time import get_time_words, mentions_a_time, speaks_of_own_treatment
+from clinic_nlp.treatment_time import get_time_words, own_treatment_mention, time_mention
 
 TREATMENT_TIME_ENTITY = "treatment_time_mention"
 
 
+def mention(text: str) -> tuple[str, int, int] | None:
+    """(`time` or `own_treatment`, start, end) of the entity for `text`, or None."""
+    words = get_time_words()
+    if span := time_mention(text, words):
+        return ("time", *span)
+    if span := own_treatment_mention(text, words):
+        return ("own_treatment", *span)
+    return None
+
+
 def mention_value(text: str) -> str | None:
     """`time`, `own_treatment` or None: what the entity says of `text`."""
-    words = get_time_words()
-    if mentions_a_time(text, words):
-        return "time"
-    if speaks_of_own_treatment(text, words):
-        return "own_treatment"
-    return None
+    found = mention(text)
+    return found[0] if found else None
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -63,14 +70,15 @@ class TreatmentTimeMentionExtractor(GraphComponent, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            value = mention_value(text)
-            if value is None:
+            found = mention(text)
+            if found is None:
                 continue
+            value, start, end = found
             entity = {
                 ENTITY_ATTRIBUTE_TYPE: TREATMENT_TIME_ENTITY,
                 ENTITY_ATTRIBUTE_VALUE: value,
-                ENTITY_ATTRIBUTE_START: 0,
-                ENTITY_ATTRIBUTE_END: len(text),
+                ENTITY_ATTRIBUTE_START: start,
+                ENTITY_ATTRIBUTE_END: end,
                 ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
             }
             entities = self.add_extractor_name([entity])

@@ -27,7 +27,7 @@ def test_a_dated_makeup_question_is_answered_for_that_day_and_swimming_follows(b
 
 def test_a_gym_question_the_same_morning_says_until_when(bot, sender):
     (answer,) = texts(bot.send(sender, "I had it done an hour ago, can I go to the gym tonight?"))
-    assert answer.startswith("It has been about 1 hours") or answer.startswith(
+    assert answer.startswith("It has been about 1 hour since") or answer.startswith(
         "Your treatment was less than an hour ago"
     )
     assert "please avoid the gym" in answer and " until " in answer
