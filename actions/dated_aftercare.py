@@ -48,6 +48,7 @@ ASK_RESPONSE = "utter_ask_treatment_time"
 STILL_UNCLEAR_RESPONSE = "utter_treatment_time_unclear"
 # The topic of a reply that only says when ("on Monday"): the whole aftercare.
 DEFAULT_TOPIC = "aftercare"
+TELL_TIME_INTENT = "tell_treatment_time"
 FAQ_PREFIX = "utter_faq/"
 
 
@@ -204,10 +205,13 @@ def dated_answer(topic: str, treated: TreatmentTime, now: datetime, timing: Afte
 # --- the action -----------------------------------------------------------------------
 
 
-def topic_of(latest_message: dict[str, Any]) -> str | None:
-    """The FAQ topic the response selector chose ("makeup"), if it was confident."""
-    response = selected_faq_response(latest_message)
-    return response.removeprefix(FAQ_PREFIX) if response else None
+def topic_of(latest_message: dict[str, Any]) -> str:
+    """The FAQ topic of a question ("makeup"); the whole aftercare for a reply that only
+    says when. A FAQ question gets the topic the FAQ rule would answer, however unsure."""
+    if (latest_message.get("intent") or {}).get("name") == TELL_TIME_INTENT:
+        return DEFAULT_TOPIC
+    response = selected_faq_response(latest_message, min_confidence=0)
+    return response.removeprefix(FAQ_PREFIX) if response else DEFAULT_TOPIC
 
 
 def just_asked(tracker: Tracker) -> bool:
@@ -247,7 +251,7 @@ class ActionAnswerDatedAftercare(Action):
         if tracker.get_slot(ASKED_SLOT):
             events.append(SlotSet(ASKED_SLOT, None))
         # The reply to "when were you treated?" has the topic of the question.
-        topic = asked or topic_of(message) or DEFAULT_TOPIC
+        topic = asked or topic_of(message)
         response, ask = respond(topic, reading, treated, bool(asked), text, now)
         if ask:
             dispatcher.utter_message(response=ASK_RESPONSE)

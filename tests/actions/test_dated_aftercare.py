@@ -216,6 +216,24 @@ async def test_a_reply_still_unclear_gets_the_general_rule_and_no_second_questio
     assert slots == {"aftercare_topic_asked": None}
 
 
+async def test_a_reply_that_only_says_when_gets_the_whole_aftercare_for_that_day():
+    tracker = make_tracker(
+        "2 weeks ago", intent="tell_treatment_time", response_selector=selected("downtime")
+    )
+    messages, slots = await run_action(tracker)
+    (message,) = messages
+    for name in TIMING.topics["aftercare"]:
+        assert TIMING.rules[name].after in message["text"]
+    assert "treatment_time" in slots
+
+
+async def test_an_unsure_faq_topic_is_still_the_one_the_faq_rule_would_answer():
+    unsure = {"faq": {"response": {"intent_response_key": "faq/sessions", "confidence": 0.2}}}
+    tracker = make_tracker("I had it done yesterday, hmm?", intent="faq", response_selector=unsure)
+    messages, _ = await run_action(tracker)
+    assert [m["response"] for m in messages] == ["utter_faq/sessions"]
+
+
 async def test_a_future_treatment_gets_the_general_rule_without_a_question():
     tracker = make_tracker(
         "my session is next friday, can I wear makeup after?",
