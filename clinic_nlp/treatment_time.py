@@ -129,6 +129,7 @@ class TimeWords:
     number_words: frozenset[str]
     same_as: dict[str, str]
     max_days_ago: int
+    reply_filler_words: frozenset[str] = frozenset()
 
 
 def read_treatment_time(text: str, now: datetime, words: TimeWords | None = None) -> Reading:
@@ -184,6 +185,21 @@ def own_treatment_mention(text: str, words: TimeWords | None = None) -> tuple[in
 
 def mentions_a_time(text: str, words: TimeWords | None = None) -> bool:
     return time_mention(text, words) is not None
+
+
+def only_says_when(text: str, words: TimeWords | None = None) -> bool:
+    """The text is a time and nothing else of substance ("it was 3 days ago", "kal karwaya")."""
+    words = words or get_time_words()
+    lowered = text.lower().replace("\u2019", "'")
+    if time_mention(lowered, words) is None:
+        return False
+    rest = _mention_pattern(words).sub(" ", lowered)
+    rest = _cue_pattern(words.own_treatment_cues).sub(" ", rest)
+    allowed = words.reply_filler_words | {*words.past_cues, *words.urdu_numbers, *words.urdu_units}
+    return all(
+        token in allowed or any(ch.isdigit() for ch in token)
+        for token in re.findall(r"[\w']+", rest)
+    )
 
 
 @lru_cache(maxsize=4)
@@ -388,6 +404,7 @@ def load_time_words(path: Path | str | None = None) -> TimeWords:
         number_words=frozenset(text_list(data.get("number_words"), "number_words")),
         same_as={str(k): str(v) for k, v in (data.get("same_as") or {}).items()},
         max_days_ago=max_days,
+        reply_filler_words=frozenset(text_list(data.get("reply_filler_words"), "reply_filler")),
     )
 
 

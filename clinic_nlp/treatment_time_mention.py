@@ -7,7 +7,8 @@ an ordinary FAQ question must not wait for it. This component adds one
 clinic_nlp/treatment_time.py's cheap checks, and the rules (data/rules/aftercare.yml)
 send only those FAQ questions to the action.
 It never reads the date itself: that depends on the clock, and short messages'
-NLU results are remembered by their text.
+NLU results are remembered by their text. `TreatmentTimeReplyOverride` makes a
+message that only says when ("3 days ago") the intent `tell_treatment_time`.
 """
 
 from __future__ import annotations
@@ -31,9 +32,16 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from clinic_nlp.treatment_time import get_time_words, own_treatment_mention, time_mention
+from clinic_nlp.intent_override import IntentOverride
+from clinic_nlp.treatment_time import (
+    get_time_words,
+    only_says_when,
+    own_treatment_mention,
+    time_mention,
+)
 
 TREATMENT_TIME_ENTITY = "treatment_time_mention"
+TELL_TIME_INTENT = "tell_treatment_time"
 
 
 def mention(text: str) -> tuple[str, int, int] | None:
@@ -88,3 +96,24 @@ class TreatmentTimeMentionExtractor(GraphComponent, EntityExtractorMixin):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Leaves the training data as it is: nothing here is learnt."""
         return training_data
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class TreatmentTimeReplyOverride(IntentOverride):
+    """A message that only says when ("3 days ago", "kal karwaya tha") is `tell_treatment_time`.
+
+    Decided from the words, with no training examples: examples of bare dates made
+    the classifier take "is the session under an hour" for a question of opening hours.
+    """
+
+    intent = TELL_TIME_INTENT
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {"keep_intents": [TELL_TIME_INTENT, "request_human", "post_treatment_concern"]}
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        super().__init__({**self.get_default_config(), **config})
+
+    def _overrides(self, message: Message) -> bool:
+        return only_says_when(message.get(TEXT) or "")

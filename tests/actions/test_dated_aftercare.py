@@ -17,10 +17,12 @@ from actions.dated_aftercare import (
     get_aftercare_timing,
     say_when,
 )
+from actions.settings import get_settings
 from clinic_nlp.treatment_time import (
     Clarity,
     TreatmentTime,
     mentions_a_time,
+    only_says_when,
     read_treatment_time,
 )
 from clinic_nlp.treatment_time_mention import mention_value
@@ -117,6 +119,25 @@ def test_a_remembered_time_survives_the_slot_in_another_zone():
 def test_the_nlu_mention_marks_only_messages_that_may_date_the_treatment(text, value):
     assert mention_value(text) == value
     assert mentions_a_time(text) is (value == "time")
+
+
+@pytest.mark.parametrize(
+    ("text", "only_when"),
+    [
+        ("2 weeks ago", True),
+        ("it was about 3 days ago", True),
+        ("my session was last thursday", True),
+        ("on monday at 10am", True),
+        ("kal karwaya tha", True),
+        ("teen din pehle", True),
+        ("3 days ago, can I wear makeup?", False),
+        ("is the session under an hour", False),
+        ("I had microneedling yesterday and my face is red", False),
+        ("not sure", False),
+    ],
+)
+def test_a_reply_that_only_says_when_is_told_apart_from_a_question(text, only_when):
+    assert only_says_when(text) is only_when
 
 
 # --- the action ------------------------------------------------------------------------
@@ -262,3 +283,29 @@ async def test_a_question_asked_long_after_the_bot_asked_is_not_read_as_the_repl
     messages, slots = await run_action(tracker)
     assert [m["response"] for m in messages] == ["utter_faq/exercise"]
     assert slots == {"aftercare_topic_asked": None}
+
+
+def test_the_clinic_time_zone_is_a_setting_checked_when_read():
+    assert get_settings({}).clinic_timezone == "Asia/Karachi"
+    assert get_settings({"CLINIC_TIMEZONE": "Europe/London"}).clinic_zone == ZoneInfo(
+        "Europe/London"
+    )
+    with pytest.raises(ValueError, match="CLINIC_TIMEZONE"):
+        get_settings({"CLINIC_TIMEZONE": "Mars/Olympus_Mons"})
+
+
+@pytest.mark.parametrize(
+    ("zone", "offset"), [("Pacific/Kiritimati", "+14:00"), ("Etc/GMT+11", "-11:00")]
+)
+async def test_yesterday_is_the_clinic_s_yesterday(monkeypatch, zone, offset):
+    monkeypatch.setenv("CLINIC_TIMEZONE", zone)
+    tracker = make_tracker(
+        "I had it done yesterday, can I wear makeup?",
+        intent="faq",
+        response_selector=selected("makeup"),
+    )
+    _, slots = await run_action(tracker)
+    earliest = slots["treatment_time"].split("/")[0]
+    assert earliest.endswith(f"T00:00:00{offset}")
+    yesterday = datetime.now(ZoneInfo(zone)).date() - timedelta(days=1)
+    assert earliest.startswith(yesterday.isoformat())
