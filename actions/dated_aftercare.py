@@ -37,6 +37,7 @@ from clinic_nlp.treatment_time import (
     Clarity,
     Reading,
     TreatmentTime,
+    is_follow_up,
     read_treatment_time,
     speaks_of_own_treatment,
 )
@@ -46,6 +47,11 @@ DEFAULT_PATH = REPO_ROOT / "content" / "aftercare_timing.yml"
 ASKED_SLOT = "aftercare_topic_asked"
 ASK_RESPONSE = "utter_ask_treatment_time"
 STILL_UNCLEAR_RESPONSE = "utter_treatment_time_unclear"
+# A follow-up read as out of scope ("and swimming?") is answered when the response
+# selector is at least this sure of its topic (measured: 0.82-0.99 for such follow-ups).
+FOLLOW_UP_MIN_CONFIDENCE = 0.8
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+OUT_OF_SCOPE_RESPONSE = "utter_out_of_scope"
 # The topic of a reply that only says when ("on Monday"): the whole aftercare.
 DEFAULT_TOPIC = "aftercare"
 TELL_TIME_INTENT = "tell_treatment_time"
@@ -205,10 +211,23 @@ def dated_answer(topic: str, treated: TreatmentTime, now: datetime, timing: Afte
 # --- the action -----------------------------------------------------------------------
 
 
+def follow_up_topic(latest_message: dict[str, Any], timing: AftercareTiming) -> str | None:
+    """The dated topic of a short follow-up the classifier took for out of scope, if clear."""
+    response = selected_faq_response(latest_message, min_confidence=FOLLOW_UP_MIN_CONFIDENCE)
+    topic = response.removeprefix(FAQ_PREFIX) if response else None
+    if topic in timing.topics and is_follow_up(latest_message.get("text") or ""):
+        return topic
+    return None
+
+
+def _intent(latest_message: dict[str, Any]) -> str | None:
+    return (latest_message.get("intent") or {}).get("name")
+
+
 def topic_of(latest_message: dict[str, Any]) -> str:
     """The FAQ topic of a question ("makeup"); the whole aftercare for a reply that only
     says when. A FAQ question gets the topic the FAQ rule would answer, however unsure."""
-    if (latest_message.get("intent") or {}).get("name") == TELL_TIME_INTENT:
+    if _intent(latest_message) == TELL_TIME_INTENT:
         return DEFAULT_TOPIC
     response = selected_faq_response(latest_message, min_confidence=0)
     return response.removeprefix(FAQ_PREFIX) if response else DEFAULT_TOPIC
@@ -250,8 +269,15 @@ class ActionAnswerDatedAftercare(Action):
             events.append(SlotSet(TREATMENT_TIME_SLOT, reading.time.to_slot()))
         if tracker.get_slot(ASKED_SLOT):
             events.append(SlotSet(ASKED_SLOT, None))
-        # The reply to "when were you treated?" has the topic of the question.
-        topic = asked or topic_of(message)
+        if asked:
+            topic = asked  # the reply to "when were you treated?": the question's topic
+        elif _intent(message) == OUT_OF_SCOPE_INTENT:
+            topic = follow_up_topic(message, get_aftercare_timing())
+            if topic is None:
+                dispatcher.utter_message(response=OUT_OF_SCOPE_RESPONSE)
+                return events
+        else:
+            topic = topic_of(message)
         response, ask = respond(topic, reading, treated, bool(asked), text, now)
         if ask:
             dispatcher.utter_message(response=ASK_RESPONSE)

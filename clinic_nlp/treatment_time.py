@@ -130,6 +130,7 @@ class TimeWords:
     same_as: dict[str, str]
     max_days_ago: int
     reply_filler_words: frozenset[str] = frozenset()
+    follow_up_openers: tuple[str, ...] = ()
 
 
 def read_treatment_time(text: str, now: datetime, words: TimeWords | None = None) -> Reading:
@@ -181,6 +182,13 @@ def own_treatment_mention(text: str, words: TimeWords | None = None) -> tuple[in
     words = words or get_time_words()
     match = _cue_pattern(words.own_treatment_cues).search(text.lower().replace("\u2019", "'"))
     return match.span() if match else None
+
+
+def is_follow_up(text: str, words: TimeWords | None = None) -> bool:
+    """The text opens like a follow-up question ("and swimming?", "what about the gym")."""
+    words = words or get_time_words()
+    lowered = text.lower().strip()
+    return any(re.match(rf"{re.escape(opener)}(?![\w'])", lowered) for opener in words.follow_up_openers)
 
 
 def mentions_a_time(text: str, words: TimeWords | None = None) -> bool:
@@ -405,6 +413,7 @@ def load_time_words(path: Path | str | None = None) -> TimeWords:
         same_as={str(k): str(v) for k, v in (data.get("same_as") or {}).items()},
         max_days_ago=max_days,
         reply_filler_words=frozenset(text_list(data.get("reply_filler_words"), "reply_filler")),
+        follow_up_openers=tuple(text_list(data.get("follow_up_openers"), "follow_up_openers")),
     )
 
 

@@ -147,6 +147,11 @@ def selected(topic: str) -> dict:
     return {"faq": {"response": {"intent_response_key": f"faq/{topic}", "confidence": 0.9}}}
 
 
+def faq_question(text: str, topic: str, **kwargs: Any):
+    """A tracker whose latest message is a FAQ question the selector put under `topic`."""
+    return make_tracker(text, intent="faq", response_selector=selected(topic), **kwargs)
+
+
 async def run_action(tracker) -> tuple[list[dict], dict]:
     # As Rasa sends it: the slot extraction runs between the message and the action.
     tracker.events.append({"event": "action", "name": "action_extract_slots"})
@@ -164,11 +169,7 @@ def asked_before(topic: str) -> list[dict]:
 
 
 async def test_a_dated_question_is_answered_for_that_day_and_remembered():
-    tracker = make_tracker(
-        "I had it done 3 days ago, can I wear makeup now?",
-        intent="faq",
-        response_selector=selected("makeup"),
-    )
+    tracker = faq_question("I had it done 3 days ago, can I wear makeup now?", "makeup")
     messages, slots = await run_action(tracker)
     (message,) = messages
     assert "3 days ago" in message["text"] and TIMING.rules["makeup"].after in message["text"]
@@ -180,12 +181,7 @@ async def test_a_follow_up_uses_the_remembered_time():
     now = datetime.now(KARACHI)
     start = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
     remembered = TreatmentTime(start, start + timedelta(days=1)).to_slot()
-    tracker = make_tracker(
-        "and swimming?",
-        intent="faq",
-        response_selector=selected("exercise"),
-        slots={"treatment_time": remembered},
-    )
+    tracker = faq_question("and swimming?", "exercise", slots={"treatment_time": remembered})
     messages, slots = await run_action(tracker)
     (message,) = messages
     assert message["text"].startswith("Your treatment was yesterday")
@@ -193,21 +189,49 @@ async def test_a_follow_up_uses_the_remembered_time():
     assert "treatment_time" not in slots  # nothing new said: the slot stays as it was
 
 
-async def test_a_topic_without_time_rules_gets_its_faq_answer_even_with_a_time():
+def remembered_yesterday() -> str:
+    start = datetime.now(KARACHI).replace(hour=0, minute=0, second=0, microsecond=0)
+    return TreatmentTime(start - timedelta(days=1), start).to_slot()
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "answered"),
+    [
+        ("and swimming?", 0.94, True),
+        ("what about the gym", 0.99, True),
+        ("and swimming?", 0.5, False),  # the topic is not clear
+        ("where can I swim in Multan", 0.99, False),  # no follow-up
+    ],
+)
+async def test_a_follow_up_read_as_out_of_scope_is_answered_only_when_it_is_one(
+    text, confidence, answered
+):
+    unsure = {
+        "faq": {"response": {"intent_response_key": "faq/exercise", "confidence": confidence}}
+    }
     tracker = make_tracker(
-        "I had it done yesterday, how many sessions will I need?",
-        intent="faq",
-        response_selector=selected("sessions"),
+        text,
+        intent="out_of_scope",
+        response_selector=unsure,
+        slots={"treatment_time": remembered_yesterday()},
     )
+    messages, _ = await run_action(tracker)
+    if answered:
+        (message,) = messages
+        assert "72 hours have not passed" in message["text"]
+    else:
+        assert [m["response"] for m in messages] == ["utter_out_of_scope"]
+
+
+async def test_a_topic_without_time_rules_gets_its_faq_answer_even_with_a_time():
+    tracker = faq_question("I had it done yesterday, how many sessions will I need?", "sessions")
     messages, slots = await run_action(tracker)
     assert [m["response"] for m in messages] == ["utter_faq/sessions"]
     assert "treatment_time" in slots
 
 
 async def test_an_own_treatment_without_a_time_is_asked_once_then_answered_for_the_day():
-    tracker = make_tracker(
-        "I had it done, can I wear makeup?", intent="faq", response_selector=selected("makeup")
-    )
+    tracker = faq_question("I had it done, can I wear makeup?", "makeup")
     messages, slots = await run_action(tracker)
     assert [m["response"] for m in messages] == [ASK_RESPONSE]
     assert slots == {"aftercare_topic_asked": "makeup"}
@@ -256,11 +280,7 @@ async def test_an_unsure_faq_topic_is_still_the_one_the_faq_rule_would_answer():
 
 
 async def test_a_future_treatment_gets_the_general_rule_without_a_question():
-    tracker = make_tracker(
-        "my session is next friday, can I wear makeup after?",
-        intent="faq",
-        response_selector=selected("makeup"),
-    )
+    tracker = faq_question("my session is next friday, can I wear makeup after?", "makeup")
     messages, slots = await run_action(tracker)
     assert [m["response"] for m in messages] == ["utter_faq/makeup"]
     assert slots == {}
@@ -299,11 +319,7 @@ def test_the_clinic_time_zone_is_a_setting_checked_when_read():
 )
 async def test_yesterday_is_the_clinic_s_yesterday(monkeypatch, zone, offset):
     monkeypatch.setenv("CLINIC_TIMEZONE", zone)
-    tracker = make_tracker(
-        "I had it done yesterday, can I wear makeup?",
-        intent="faq",
-        response_selector=selected("makeup"),
-    )
+    tracker = faq_question("I had it done yesterday, can I wear makeup?", "makeup")
     _, slots = await run_action(tracker)
     earliest = slots["treatment_time"].split("/")[0]
     assert earliest.endswith(f"T00:00:00{offset}")

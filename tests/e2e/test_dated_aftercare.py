@@ -23,6 +23,8 @@ def test_a_dated_makeup_question_is_answered_for_that_day_and_swimming_follows(b
     assert follow_up.startswith("Your treatment was 3 days ago")
     assert "The first 72 hours have not passed yet" in follow_up
     assert "swimming pools and saunas until tomorrow (" in follow_up
+    (gym,) = texts(bot.send(sender, "what about the gym"))
+    assert "The first 72 hours have not passed yet" in gym
 
 
 def test_a_gym_question_the_same_morning_says_until_when(bot, sender):
