@@ -307,7 +307,8 @@ def respond(
         return general, False
     if treated is not None:
         return dated_answer(topic, treated, now, timing), False
-    own = reading.clarity is Clarity.UNCLEAR and reading.reason != "future"
-    if not already_asked and (own or speaks_of_own_treatment(text)):
+    # "I had it done on the 45th" or "I had it done": their own treatment, time unclear.
+    unclear = reading.clarity is Clarity.UNCLEAR and reading.reason != "future" and reading.past
+    if not already_asked and (unclear or speaks_of_own_treatment(text)):
         return general, True
     return general, False

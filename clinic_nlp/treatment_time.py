@@ -98,6 +98,8 @@ class Reading:
     time: TreatmentTime | None = None
     # Why it is unclear: "future", "not_a_date" or "ambiguous" ("kal" alone).
     reason: str | None = None
+    # The message speaks of the past ("had", "was", "karwaya", "I had it done").
+    past: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,8 @@ class TimeWords:
     same_as: dict[str, str]
     max_days_ago: int
     reply_filler_words: frozenset[str] = frozenset()
+    past_words: tuple[str, ...] = ()
+    future_before: tuple[str, ...] = ()
     follow_up_openers: tuple[str, ...] = ()
 
 
@@ -138,24 +142,28 @@ def read_treatment_time(text: str, now: datetime, words: TimeWords | None = None
     words = words or get_time_words()
     lowered = _normal(text)
     past, future = _has_any(lowered, words.past_cues), _has_any(lowered, words.future_cues)
+    past = past or _has_any(lowered, words.own_treatment_cues)
+    # Without a word of the past, a date is not the treatment's ("a party on Saturday").
+    dated = past or _has_any(_rewritten(lowered, words), words.past_words)
     found: list[TreatmentTime] = []
     unclear: list[str] = []
     lowered = _read_phrases(lowered, now, words, past, future, found, unclear)
-    lowered = _roman_urdu_amounts(lowered, words)
-    for phrase, same in words.same_as.items():
-        lowered = re.sub(rf"\b{re.escape(phrase)}\b", same, lowered)
+    lowered = _rewritten(lowered, words)
     lowered = _day_ordinals(lowered, now, unclear)
     activity = _read_dates(lowered, now, words, found, unclear)
+    if not dated:
+        found, activity = [], []
     if future and not past:
         # "my session is on Monday": the weekday dateparser puts in the past is to come.
         return Reading(Clarity.UNCLEAR, reason="future")
-    if not found and activity and (past or _has_any(lowered, words.own_treatment_cues)):
+    if not found and activity and past:
         found = activity  # "I had it done today", "red after my session today"
     if found:
-        return Reading(Clarity.FOUND, _spanning(found))
+        return Reading(Clarity.FOUND, _spanning(found), past=past)
     if unclear or DATE_LIKE.search(lowered):
-        return Reading(Clarity.UNCLEAR, reason=unclear[0] if unclear else "not_a_date")
-    return Reading(Clarity.NONE)
+        reason = unclear[0] if unclear else "not_a_date"
+        return Reading(Clarity.UNCLEAR, reason=reason, past=past)
+    return Reading(Clarity.NONE, past=past)
 
 
 def speaks_of_own_treatment(text: str, words: TimeWords | None = None) -> bool:
@@ -237,6 +245,14 @@ def _normal(text: str) -> str:
     return " " + re.sub(r"\s+", " ", text.lower().replace("\u2019", "'")) + " "
 
 
+def _rewritten(lowered: str, words: TimeWords) -> str:
+    """Roman Urdu amounts and the `same_as` wordings in the English dateparser reads."""
+    lowered = _roman_urdu_amounts(lowered, words)
+    for phrase, same in words.same_as.items():
+        lowered = re.sub(rf"\b{re.escape(phrase)}\b", same, lowered)
+    return lowered
+
+
 def _read_phrases(
     lowered: str,
     now: datetime,
@@ -249,14 +265,19 @@ def _read_phrases(
     """The data's own wordings, longest first; each one read is blanked out of the text."""
     for wording in sorted(words.phrases, key=len, reverse=True):
         pattern = rf"(?<![\w']){re.escape(wording)}(?![\w'])"
-        if not re.search(pattern, lowered):
+        match = re.search(pattern, lowered)
+        if match is None:
             continue
         phrase = words.phrases[wording]
-        if phrase.past_only and not past:
+        span = _phrase_time(phrase, now, words)
+        before = lowered[: match.start()].split()
+        if (before and before[-1] in words.future_before) or span.earliest > now:
+            unclear.append("future")  # "in a few days", "this evening" said at noon
+        elif phrase.past_only and not past:
             # "kal" is tomorrow when the message speaks of what is to come.
             unclear.append("future" if future else "ambiguous")
         else:
-            found.append(_phrase_time(phrase, now, words))
+            found.append(span)
         lowered = re.sub(pattern, lambda m: " " * len(m.group()), lowered)
     return lowered
 
@@ -413,6 +434,8 @@ def load_time_words(path: Path | str | None = None) -> TimeWords:
         same_as={str(k): str(v) for k, v in (data.get("same_as") or {}).items()},
         max_days_ago=max_days,
         reply_filler_words=frozenset(text_list(data.get("reply_filler_words"), "reply_filler")),
+        past_words=tuple(text_list(data.get("past_words"), "past_words")),
+        future_before=tuple(text_list(data.get("future_before"), "future_before")),
         follow_up_openers=tuple(text_list(data.get("follow_up_openers"), "follow_up_openers")),
     )
 

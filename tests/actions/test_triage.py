@@ -80,7 +80,8 @@ def test_statement(detector: MentionDetector, row: dict[str, Any]):
         ("it has been two weeks", 14),
         ("had it done last week", 7),
         ("a few days ago", 3),
-        ("this morning", 0),
+        ("had it this morning", 0),
+        ("this morning", None),  # no word of the past: not the treatment's time
         ("it may be infected", None),  # "may" is not the month
         ("my face is red", None),
         ("5 days ago, or was it 2 days ago", 5),  # the longer counts
