@@ -195,8 +195,7 @@ def own_treatment_mention(text: str, words: TimeWords | None = None) -> tuple[in
 def is_follow_up(text: str, words: TimeWords | None = None) -> bool:
     """The text opens like a follow-up question ("and swimming?", "what about the gym")."""
     words = words or get_time_words()
-    lowered = text.lower().strip()
-    return any(re.match(rf"{re.escape(opener)}(?![\w'])", lowered) for opener in words.follow_up_openers)
+    return _cue_pattern(words.follow_up_openers).match(text.lower().strip()) is not None
 
 
 def mentions_a_time(text: str, words: TimeWords | None = None) -> bool:
