@@ -287,7 +287,9 @@ class ActionAnswerDatedAftercare(Action):
                 dispatcher.utter_message(response=STILL_UNCLEAR_RESPONSE)
             dispatcher.utter_message(response=response)
         else:
-            dispatcher.utter_message(text=response)
+            # Stored with the bot's message: staff and the evaluations see which FAQ
+            # topic it answered, as `utter_action` shows for the general answers.
+            dispatcher.utter_message(text=response, faq_topic=topic)
         return events
 
 

@@ -173,6 +173,7 @@ async def test_a_dated_question_is_answered_for_that_day_and_remembered():
     messages, slots = await run_action(tracker)
     (message,) = messages
     assert "3 days ago" in message["text"] and TIMING.rules["makeup"].after in message["text"]
+    assert message["faq_topic"] == "makeup"  # stored with it, for staff and the evaluations
     remembered = TreatmentTime.from_slot(slots["treatment_time"], KARACHI)
     assert remembered is not None and remembered.days_ago(datetime.now(KARACHI)) == 3
 

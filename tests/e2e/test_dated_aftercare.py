@@ -6,6 +6,7 @@ hours behind and the 72 hours ahead until midnight tonight.
 """
 
 from tests.content_files import domain_responses, faq_answer
+from tests.e2e.stored import exported_conversation
 
 ASK = domain_responses()["utter_ask_treatment_time"][0]["text"]
 UNCLEAR = domain_responses()["utter_treatment_time_unclear"][0]["text"]
@@ -25,6 +26,10 @@ def test_a_dated_makeup_question_is_answered_for_that_day_and_swimming_follows(b
     assert "swimming pools and saunas until tomorrow (" in follow_up
     (gym,) = texts(bot.send(sender, "what about the gym"))
     assert "The first 72 hours have not passed yet" in gym
+    # Staff's export shows which FAQ topic each dated answer was for.
+    events = exported_conversation(bot, sender)["events"]
+    topics = [(e.get("metadata") or {}).get("faq_topic") for e in events if e["event"] == "bot"]
+    assert topics == ["makeup", "exercise", "exercise"]
 
 
 def test_a_gym_question_the_same_morning_says_until_when(bot, sender):
