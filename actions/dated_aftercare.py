@@ -168,9 +168,11 @@ def say_when(moment: datetime, now: datetime) -> str:
 
 
 def _clock(moment: datetime) -> str:
-    if moment.hour == 12:
+    """ "noon", "3 pm", "10:30 am"."""
+    if (moment.hour, moment.minute) == (12, 0):
         return "noon"
-    return f"{moment.hour % 12 or 12} {'am' if moment.hour < 12 else 'pm'}"
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{moment.hour % 12 or 12}{minutes} {'am' if moment.hour < 12 else 'pm'}"
 
 
 def say_elapsed(treated: TreatmentTime, now: datetime) -> str:
@@ -187,7 +189,7 @@ def say_elapsed(treated: TreatmentTime, now: datetime) -> str:
     days = (now.date() - last_day).days
     at_least = "at least " if treated.earliest.date() != last_day else ""
     if days == 0:
-        return "Your treatment was today, so it has only been a few hours."
+        return "Your treatment was today."
     if days == 1 and not at_least:
         return f"Your treatment was yesterday ({_day(last_day)})."
     return f"Your treatment was {at_least}{days} days ago ({_day(last_day)})."

@@ -90,7 +90,11 @@ def test_the_answer_says_how_long_it_has_been_then_each_rule():
     ]
     this_morning = read_treatment_time("treated this morning", now).time
     gym = dated_answer("exercise", this_morning, now, TIMING)
-    assert gym.splitlines()[0] == "Your treatment was today, so it has only been a few hours."
+    assert gym.splitlines()[0] == "Your treatment was today."
+    ninety = read_treatment_time("I had it done 90 minutes ago", now).time
+    assert dated_answer("makeup", ninety, now, TIMING).splitlines()[0] == (
+        "It has been about 1 hour since your treatment (Thursday 3 December at 10:30 am)."
+    )
     assert "until Sunday 6 December at noon" in gym
 
 
