@@ -1,4 +1,4 @@
-"""The treatment-time mention entity and the reply override, on Message objects as Rasa runs them."""
+"""The treatment-time mention entity and the reply override, on Message objects."""
 
 import pytest
 from rasa.shared.nlu.training_data.message import Message
