@@ -9,6 +9,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 
@@ -16,6 +17,8 @@ TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 # A year: long enough for staff to follow up and to recognise someone who comes back,
 # short enough that health answers given in a chat are not kept indefinitely.
 DEFAULT_RETENTION_DAYS = 365
+# The clinic in the documents is in Multan, Pakistan.
+DEFAULT_CLINIC_TIMEZONE = "Asia/Karachi"
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,12 @@ class Settings:
     # then the other regions tried in order (actions/contact_details.py).
     phone_default_region: str
     phone_other_regions: tuple[str, ...]
+    # The clinic's clock: "yesterday" and "until Thursday morning" are its days (an IANA name).
+    clinic_timezone: str
+
+    @property
+    def clinic_zone(self) -> ZoneInfo:
+        return ZoneInfo(self.clinic_timezone)
 
     @property
     def phone_regions(self) -> tuple[str, ...]:
@@ -95,6 +104,16 @@ def _regions(env: Mapping[str, str], name: str, default: str) -> tuple[str, ...]
     return regions
 
 
+def _timezone(env: Mapping[str, str]) -> str:
+    """CLINIC_TIMEZONE, an IANA time zone name ("Asia/Karachi", "Europe/London")."""
+    name = env.get("CLINIC_TIMEZONE", "").strip() or DEFAULT_CLINIC_TIMEZONE
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"CLINIC_TIMEZONE: unknown time zone {name!r}") from error
+    return name
+
+
 def get_settings(env: Mapping[str, str] | None = None) -> Settings:
     """The settings from `env` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -133,4 +152,5 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         # The clinic in the documents is in Multan, Pakistan; visitors from the UK are common.
         phone_default_region=_regions(env, "PHONE_DEFAULT_REGION", "PK")[0],
         phone_other_regions=_regions(env, "PHONE_OTHER_REGIONS", "GB"),
+        clinic_timezone=_timezone(env),
     )

@@ -12,21 +12,22 @@ The slot `triage_tier` is what data/rules/triage.yml branches on.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Dict, List
 
-from dateparser.search import search_dates
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import selected_faq_response
+from actions.settings import get_settings
 from clinic_nlp.mentions import Status
 from clinic_nlp.rasa_component import TREATMENT_EFFECT_ENTITY
+from clinic_nlp.treatment_time import SLOT as TREATMENT_TIME_SLOT
+from clinic_nlp.treatment_time import TreatmentTime, read_treatment_time
 from clinic_nlp.triage_content import REPORTED_STATUSES, Kind, TriageContent, get_triage
 
 TIER_SLOT = "triage_tier"
@@ -98,28 +99,30 @@ def decide(findings: Iterable[Finding], days: int | None, content: TriageContent
     return Decision(Tier.REVIEW)
 
 
-def days_since_treatment(text: str, now: datetime, content: TriageContent) -> int | None:
+def days_since_treatment(text: str, now: datetime) -> int | None:
     """Days since the treatment as the text says them ("yesterday", "3 days after"), if it does.
 
-    When the text gives several times, the longest counts: an effect is
+    Read by clinic_nlp/treatment_time.py in the clinic's zone (`now` is its aware
+    clock). When the text gives several times, the longest counts: an effect is
     reviewed rather than called expected when in doubt.
     """
-    lowered = text.lower()
-    days = [n for phrase, n in content.time_phrases.items() if _has_words(lowered, phrase)]
-    settings = {"RELATIVE_BASE": now, "PREFER_DATES_FROM": "past"}
-    for matched, when in search_dates(text, languages=["en"], settings=settings) or []:
-        if _is_time_phrase(matched, content.time_words):
-            # "3 days after" is read as 3 days from now: the distance is what counts.
-            # A time with a zone ("10:00Z") comes back zone-aware; `now` is the clinic's clock.
-            days.append(abs(now - when.replace(tzinfo=None)).days)
-    return max(days, default=None)
+    treated = read_treatment_time(text, now).time
+    return None if treated is None else treated.days_ago(now)
 
 
 def triage(
-    text: str, findings: Iterable[Finding], now: datetime, content: TriageContent
+    text: str,
+    findings: Iterable[Finding],
+    now: datetime,
+    content: TriageContent,
+    remembered: TreatmentTime | None = None,
 ) -> Decision:
-    """The decision for a message, reading the days since treatment from its text."""
-    return decide(findings, days_since_treatment(text, now, content), content)
+    """The decision for a message, with the days since treatment from its text or, when it
+    gives none, from the treatment time remembered in the conversation."""
+    days = days_since_treatment(text, now)
+    if days is None and remembered is not None:
+        days = remembered.days_ago(now)
+    return decide(findings, days, content)
 
 
 def responses_for(
@@ -148,10 +151,19 @@ class ActionTriagePostTreatment(Action):
     ) -> List[EventType]:
         content = get_triage()
         message = tracker.latest_message
-        decision = triage(message.get("text") or "", findings_in(message), datetime.now(), content)
+        text = message.get("text") or ""
+        zone = get_settings().clinic_zone
+        now = datetime.now(zone)
+        remembered = TreatmentTime.from_slot(tracker.get_slot(TREATMENT_TIME_SLOT), zone)
+        decision = triage(text, findings_in(message), now, content, remembered)
         for response in responses_for(decision, message, content):
             dispatcher.utter_message(response=response)
-        return [SlotSet(TIER_SLOT, decision.tier.value)]
+        events: list[EventType] = [SlotSet(TIER_SLOT, decision.tier.value)]
+        treated = read_treatment_time(text, now).time
+        if treated is not None:
+            # Remembered for later questions ("and can I wear makeup now?").
+            events.append(SlotSet(TREATMENT_TIME_SLOT, treated.to_slot()))
+        return events
 
 
 def _without_lone_cues(findings: list[Finding], content: TriageContent) -> list[Finding]:
@@ -168,13 +180,3 @@ def _names(findings: Iterable[Finding], kind: Kind, content: TriageContent) -> t
     return tuple(
         dict.fromkeys(f.effect for f in findings if content.effects[f.effect].kind is kind)
     )
-
-
-def _has_words(text: str, phrase: str) -> bool:
-    return re.search(rf"\b{re.escape(phrase)}\b", text) is not None
-
-
-def _is_time_phrase(matched: str, time_words: frozenset[str]) -> bool:
-    """Whether a dateparser match is a time ("3 days", "last week"), not a word like "may"."""
-    words = re.findall(r"\w+", matched.lower())
-    return any(ch.isdigit() for ch in matched) or not time_words.isdisjoint(words)

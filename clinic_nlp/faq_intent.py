@@ -42,6 +42,7 @@ class ConfidentFaqOverride(IntentOverride):
                 FAQ_INTENT,
                 "request_human",
                 "disclose_contraindication",
+                "tell_treatment_time",
                 "affirm",
                 "deny",
             ],

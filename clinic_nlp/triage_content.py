@@ -70,8 +70,6 @@ class TriageContent:
     default_days_sources: tuple[str, ...]
     after_treatment_cues: tuple[str, ...]
     codes_treatment_explains: frozenset[str]
-    time_phrases: dict[str, int]
-    time_words: frozenset[str]
     question_fallback_response: str
 
 
@@ -109,8 +107,6 @@ def load_triage(
         codes_treatment_explains=frozenset(
             text_list(data.get("codes_treatment_explains"), "codes_treatment_explains")
         ),
-        time_phrases={str(k): int(v) for k, v in (data.get("time_phrases") or {}).items()},
-        time_words=frozenset(text_list(data.get("time_words"), "time_words")),
         question_fallback_response=str(data["question_fallback_response"]),
     )
 

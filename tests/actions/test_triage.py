@@ -1,8 +1,9 @@
 """Post-treatment triage: the tier of each message, and what the bot says for it."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -24,12 +25,13 @@ from actions.triage import (
     triage,
 )
 from clinic_nlp.mentions import MentionDetector, Status, get_triage_detector
+from clinic_nlp.treatment_time import TreatmentTime
 from clinic_nlp.triage_content import Kind, get_triage
 from tests.actions.trackers import domain_dict, make_tracker, slot_events
 
 TABLE = Path(__file__).resolve().parents[1] / "data" / "triage_statements.yml"
 ROWS: list[dict[str, Any]] = yaml.safe_load(TABLE.read_text(encoding="utf-8"))["statements"]
-NOW = datetime(2026, 12, 3, 12, 0)
+NOW = datetime(2026, 12, 3, 12, 0, tzinfo=ZoneInfo("Asia/Karachi"))
 CONTENT = get_triage()
 EFFECTS = sorted(CONTENT.effects)
 OF_KIND = {kind: [n for n, e in CONTENT.effects.items() if e.kind is kind] for kind in Kind}
@@ -66,7 +68,7 @@ def test_statement(detector: MentionDetector, row: dict[str, Any]):
         }[decision.tier]
         assert set(decided) == set(row["effects"]), found
     if "days" in row:
-        assert days_since_treatment(row["text"], NOW, CONTENT) == row["days"]
+        assert days_since_treatment(row["text"], NOW) == row["days"]
 
 
 @pytest.mark.parametrize(
@@ -78,14 +80,15 @@ def test_statement(detector: MentionDetector, row: dict[str, Any]):
         ("it has been two weeks", 14),
         ("had it done last week", 7),
         ("a few days ago", 3),
-        ("this morning", 0),
+        ("had it this morning", 0),
+        ("this morning", None),  # no word of the past: not the treatment's time
         ("it may be infected", None),  # "may" is not the month
         ("my face is red", None),
         ("5 days ago, or was it 2 days ago", 5),  # the longer counts
     ],
 )
 def test_days_since_treatment(text: str, days: int | None):
-    assert days_since_treatment(text, NOW, CONTENT) == days
+    assert days_since_treatment(text, NOW) == days
 
 
 def test_an_expected_effect_within_its_days_is_expected_and_one_day_more_is_review():
@@ -172,12 +175,42 @@ async def test_the_action_says_the_expected_answer_and_sets_the_tier():
     )
     dispatcher = CollectingDispatcher()
     events = await ActionTriagePostTreatment().run(dispatcher, tracker, domain_dict())
-    assert slot_events(events) == {"triage_tier": "expected"}
+    slots = slot_events(events)
+    assert slots["triage_tier"] == "expected"
+    # "since yesterday" is remembered for later questions, as the clinic's day before today.
+    zone = ZoneInfo("Asia/Karachi")
+    treated = TreatmentTime.from_slot(slots["treatment_time"], zone)
+    assert treated is not None and treated.days_ago(datetime.now(zone)) == 1
     assert [m["response"] for m in dispatcher.messages] == [
         "utter_triage_expected_redness",
         "utter_triage_urgent_signs",
         "utter_triage_offer_contact",
     ]
+
+
+async def test_a_remembered_treatment_time_makes_redness_past_its_week_a_review():
+    zone = ZoneInfo("Asia/Karachi")
+    midnight = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = midnight - timedelta(days=10)
+    remembered = TreatmentTime(start, start + timedelta(days=1)).to_slot()
+    tracker = make_tracker(
+        "my face is still red",
+        intent="post_treatment_concern",
+        entities=[effect("redness", "positive")],
+        slots={"treatment_time": remembered},
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionTriagePostTreatment().run(dispatcher, tracker, domain_dict())
+    assert slot_events(events) == {"triage_tier": "review"}
+    assert dispatcher.messages[0]["response"] == "utter_triage_review_overdue"
+    # The same report with nothing remembered is an expected effect.
+    fresh = make_tracker(
+        "my face is still red",
+        intent="post_treatment_concern",
+        entities=[effect("redness", "positive")],
+    )
+    events = await ActionTriagePostTreatment().run(CollectingDispatcher(), fresh, domain_dict())
+    assert slot_events(events) == {"triage_tier": "expected"}
 
 
 async def test_the_action_leaves_an_urgent_report_to_the_hand_off():
@@ -321,11 +354,11 @@ TEXTS = st.one_of(
 def test_any_text_is_triaged_without_error(detector: MentionDetector, text: str):
     decision = decision_for(detector, text)
     assert decision.tier in Tier
-    days = days_since_treatment(text, NOW, CONTENT)
+    days = days_since_treatment(text, NOW)
     assert days is None or days >= 0
 
 
 def test_a_time_with_a_zone_is_read_against_the_clinics_clock():
     # Found by the property test: dateparser returns "00Z" zone-aware.
-    days = days_since_treatment("00Z", NOW, CONTENT)
+    days = days_since_treatment("00Z", NOW)
     assert days is None or days >= 0

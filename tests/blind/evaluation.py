@@ -81,11 +81,16 @@ def _events(bot: RunningBot, sender: str) -> list[dict[str, Any]]:
 
 
 def _responses(events: list[dict[str, Any]]) -> list[str]:
+    """The responses the bot sent; a dated aftercare answer counts as its FAQ topic's."""
     return [
-        (event.get("metadata") or {}).get("utter_action", "")
-        for event in events
-        if event.get("event") == "bot"
+        _response(event.get("metadata") or {}) for event in events if event.get("event") == "bot"
     ]
+
+
+def _response(metadata: dict[str, Any]) -> str:
+    if metadata.get("faq_topic"):
+        return f"utter_faq/{metadata['faq_topic']}"  # actions/dated_aftercare.py
+    return metadata.get("utter_action", "")
 
 
 def _slot_values(events: list[dict[str, Any]], slot: str) -> list[Any]:
