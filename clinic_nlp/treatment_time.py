@@ -361,6 +361,8 @@ def _read_dates(
             continue
         exact = bool(CLOCK.search(matched))
         span = _span(when, now, exact)
+        if span is not None and _may_be_today(lowered, matched, when, now):
+            span = TreatmentTime(span.earliest, now)
         if span is None:
             unclear.append("future")
         elif matched in words.activity_times:
@@ -368,6 +370,18 @@ def _read_dates(
         else:
             found.append(span)
     return activity
+
+
+def _may_be_today(lowered: str, matched: str, when: datetime, now: datetime) -> bool:
+    """Whether a bare weekday read as last week's may mean today ("on Thursday", on a Thursday).
+
+    dateparser reads it as a week ago; the person may have been treated this
+    morning, so the stretch reaches to now and aftercare counts from today.
+    """
+    today = calendar.day_name[now.weekday()].lower()
+    named = any(token in (today, today[:3]) for token in re.findall(r"[a-z]+", matched))
+    last = re.search(rf"\blast\s+(?:{re.escape(matched)})", lowered) or "last" in matched
+    return named and not last and when.date() != now.date()
 
 
 @lru_cache(maxsize=8)
