@@ -126,7 +126,7 @@ run: train webchat $(RUN_NEEDS)  ## Start the bot, its action server, the chat p
 	@echo "Rasa REST:      $(RASA_PUBLIC_URL)/webhooks/rest/webhook"
 	@echo "Web chat page:  http://$(WEBCHAT_HOST):$(WEBCHAT_PORT)/"
 	@echo "Staff console:  http://$(STAFF_CONSOLE_HOST):$(STAFF_CONSOLE_PORT)/"
-	$(PYTHON) -m actions.persistence
+	$(PYTHON) -m clinic_store
 	$(START_PROCESSES)
 
 shell: train  ## Chat with the bot in the terminal

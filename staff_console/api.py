@@ -20,7 +20,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.persistence import STATUSES, HandoffNotFound, HandoffView, InvalidTransition
+from clinic_store.handoffs import HandoffNotFound, InvalidTransition
+from clinic_store.models import STATUSES
+from clinic_store.views import HandoffView
 from staff_console.auth import Handler, bearer_token_valid
 from staff_console.privacy import delete_conversation, export_conversation
 from staff_console.transcripts import read_transcript

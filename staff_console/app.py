@@ -21,18 +21,13 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.notifications import NotificationWorker
-from actions.persistence import (
-    ACTIVE_STATUSES,
-    STATUSES,
-    HandoffNotFound,
-    HandoffStore,
-    HandoffView,
-    InvalidTransition,
-    migrate,
-    utcnow,
-)
-from actions.settings import Settings, get_settings
+from clinic_store.database import migrate, utcnow
+from clinic_store.handoffs import HandoffNotFound, HandoffStore, InvalidTransition
+from clinic_store.models import ACTIVE_STATUSES, STATUSES
+from clinic_store.notifications import NotificationWorker
+from clinic_store.settings import Settings, get_settings
+from clinic_store.staff_users import StaffUsers
+from clinic_store.views import HandoffView
 from staff_console.api import api
 from staff_console.auth import (
     CSRF_FIELD,
@@ -168,7 +163,7 @@ async def login(request: Request) -> HTTPResponse:
     username = request.form.get("username", "")
     password = request.form.get("password", "")
     # bcrypt takes a while on purpose: off the event loop.
-    if not await asyncio.to_thread(request.app.ctx.store.verify_staff_user, username, password):
+    if not await asyncio.to_thread(request.app.ctx.staff_users.verify, username, password):
         limiter.record_failure(client)
         return login_page(request, session, 401, "Wrong username or password.")
     limiter.reset(client)
@@ -255,6 +250,7 @@ def create_app(settings: Settings | None = None) -> Sanic:
     app = Sanic("staff_console", configure_logging=False)
     app.ctx.settings = settings
     app.ctx.store = HandoffStore(settings.database_url)
+    app.ctx.staff_users = StaffUsers(settings.database_url)
     app.ctx.signer = SessionSigner(session_secret(settings))
     app.ctx.login_limiter = LoginRateLimiter()
     app.ctx.templates = templates()

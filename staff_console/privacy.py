@@ -4,7 +4,7 @@ Patients' health answers are personal data. A conversation lives in two places:
 Rasa's tracker store (every event, messages included) and the project's own
 tables (hand-offs with questionnaire answers and contact details, and their
 notifications), plus, while the database was unreachable, hand-offs spooled to
-disk (actions/spool.py). Export gathers all three; deletion removes all three. Retention
+disk (clinic_store/spool.py). Export gathers all three; deletion removes all three. Retention
 (retention.py) deletes expired conversations with the same function.
 """
 
@@ -15,9 +15,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from actions.persistence import HandoffStore, engine_for
-from actions.settings import Settings
-from actions.spool import SpooledHandoff, pending
+from clinic_store.database import engine_for
+from clinic_store.handoffs import HandoffStore
+from clinic_store.settings import Settings
+from clinic_store.spool import SpooledHandoff, pending
 from staff_console.transcripts import EVENTS
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from actions.persistence import engine_for
+from clinic_store.database import engine_for
 
 SPEAKERS = ("user", "bot")
 

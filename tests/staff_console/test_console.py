@@ -9,8 +9,8 @@ from pathlib import Path
 import requests
 import yaml
 
-from actions import persistence
-from actions.persistence import HandoffStore
+from clinic_store import staff_users
+from clinic_store.staff_users import StaffUsers
 from staff_console.__main__ import main as staff_console_main
 from staff_console.auth import LoginRateLimiter, SessionSigner, StaffSession
 from staff_console.transcripts import read_transcript
@@ -156,14 +156,14 @@ def test_create_user_reads_the_password_from_stdin(tmp_path: Path):
         timeout=60,
     )
     assert created.returncode == 0, created.stderr
-    assert HandoffStore(database_url).verify_staff_user("dr.lee", "s3cret words")
+    assert StaffUsers(database_url).verify("dr.lee", "s3cret words")
 
 
 def test_create_user_refuses_an_empty_password_and_a_taken_name(
     tmp_path: Path, monkeypatch, capsys
 ):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'users.db'}")
-    monkeypatch.setattr(persistence, "BCRYPT_ROUNDS", 4)
+    monkeypatch.setattr(staff_users, "BCRYPT_ROUNDS", 4)
 
     def create(password_line: str) -> int:
         monkeypatch.setattr(sys, "stdin", io.StringIO(password_line))

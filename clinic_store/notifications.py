@@ -1,6 +1,6 @@
 """Tell clinic staff about hand-offs: a chat webhook (Slack/Teams style) and e-mail.
 
-Notifications go through an outbox (see persistence.py): a hand-off and its
+Notifications go through an outbox (see outbox.py): a hand-off and its
 pending notifications are stored together first, and only then sent, so a
 notifier that is down never loses a hand-off. `dispatch_pending` sends what is
 due, retries failures with exponential back-off and finally marks them failed
@@ -26,11 +26,15 @@ from typing import Any, Protocol
 import aiohttp
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import spool
-from actions.background import PeriodicTask
-from actions.persistence import URGENT, DueNotification, HandoffStore, HandoffView, utcnow
-from actions.settings import Settings, get_settings
-from actions.spool import SpooledHandoff
+from clinic_store import spool
+from clinic_store.background import PeriodicTask
+from clinic_store.database import utcnow
+from clinic_store.handoffs import HandoffStore
+from clinic_store.models import URGENT
+from clinic_store.outbox import Outbox
+from clinic_store.settings import Settings, get_settings
+from clinic_store.spool import SpooledHandoff
+from clinic_store.views import DueNotification, HandoffView
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +157,7 @@ def retry_delay(attempts: int) -> timedelta | None:
 
 
 async def _deliver(
-    store: HandoffStore, notifiers: Mapping[str, Notifier], due: DueNotification, now: datetime
+    outbox: Outbox, notifiers: Mapping[str, Notifier], due: DueNotification, now: datetime
 ) -> bool:
     """One attempt at one notification, recorded; whether it was sent."""
     notification, handoff = due.notification, due.handoff
@@ -176,14 +180,14 @@ async def _deliver(
             "" if retry_at else ", giving up",
             error,
         )
-        await asyncio.to_thread(store.record_failure, notification.id, repr(error), retry_at)
+        await asyncio.to_thread(outbox.record_failure, notification.id, repr(error), retry_at)
         return False
-    await asyncio.to_thread(store.record_sent, notification.id, utcnow())
+    await asyncio.to_thread(outbox.record_sent, notification.id, utcnow())
     return True
 
 
 async def dispatch_pending(
-    store: HandoffStore,
+    outbox: Outbox,
     now: datetime | None = None,
     notifiers: Mapping[str, Notifier] | None = None,
 ) -> int:
@@ -194,9 +198,9 @@ async def dispatch_pending(
     now = now or utcnow()
     try:
         notifiers = build_notifiers(get_settings()) if notifiers is None else notifiers
-        taken = await asyncio.to_thread(store.take_due_notifications, now, SEND_LEASE)
+        taken = await asyncio.to_thread(outbox.take_due, now, SEND_LEASE)
         results = await asyncio.gather(
-            *(_deliver(store, notifiers, due, now) for due in taken), return_exceptions=True
+            *(_deliver(outbox, notifiers, due, now) for due in taken), return_exceptions=True
         )
     except Exception:
         logger.exception("Could not send staff notifications")
@@ -266,8 +270,9 @@ class NotificationWorker(PeriodicTask):
     ) -> None:
         super().__init__(interval_s)
         self.store, self.spool_dir = store, spool_dir
+        self.outbox = Outbox(store.database_url)
 
     async def run_once(self) -> None:
         if self.spool_dir is not None:
             await drain_spool(self.store, self.spool_dir)
-        await dispatch_pending(self.store)
+        await dispatch_pending(self.outbox)

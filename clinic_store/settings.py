@@ -23,7 +23,7 @@ class Settings:
     """Every setting the hand-off side of the project reads."""
 
     database_url: str
-    # Hand-offs are kept here as files while the database is unreachable (actions/spool.py).
+    # Hand-offs are kept here as files while the database is unreachable (clinic_store/spool.py).
     handoff_spool_dir: Path
     tracker_store_url: str
     handoff_webhook_url: str | None

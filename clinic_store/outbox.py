@@ -1,0 +1,96 @@
+"""The staff-notification outbox: notifications queued with their hand-off, sent later.
+
+Queued in the same transaction as the change they are about (see handoffs.py),
+so a stored hand-off always has its notifications; `notifications.py` sends
+what is due and records each attempt here.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from clinic_store.database import Repository
+from clinic_store.models import FAILED, PENDING, SENT, Handoff, Notification
+from clinic_store.views import DueNotification, HandoffView, NotificationView
+
+
+def queue(s: Session, handoff_id: int, channels: Iterable[str], now: datetime) -> None:
+    """One pending notification per channel, in the caller's transaction."""
+    s.add_all(
+        Notification(
+            handoff_id=handoff_id,
+            channel=channel,
+            status=PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for channel in channels
+    )
+
+
+class Outbox(Repository):
+    """Takes due notifications for sending and records how each attempt went."""
+
+    def take_due(self, now: datetime, lease: timedelta) -> list[DueNotification]:
+        """Pending notifications due at `now`, each held back from other senders for `lease`.
+
+        The action server and the console both send; the conditional update
+        gives each notification to one of them only.
+        """
+        due_query = (
+            sa.select(Notification, Handoff)
+            .join(Handoff, Notification.handoff_id == Handoff.id)
+            .where(Notification.status == PENDING, Notification.next_attempt_at <= now)
+            .order_by(Notification.id)
+        )
+        taken = []
+        with self.session() as s, s.begin():
+            for notification, handoff in s.execute(due_query).all():
+                won = s.execute(
+                    sa.update(Notification)
+                    .where(
+                        Notification.id == notification.id,
+                        Notification.status == PENDING,
+                        Notification.next_attempt_at <= now,
+                    )
+                    .values(next_attempt_at=now + lease)
+                    .execution_options(synchronize_session=False)
+                ).rowcount
+                if won:
+                    taken.append(
+                        DueNotification(NotificationView.of(notification), HandoffView.of(handoff))
+                    )
+        return taken
+
+    def record_sent(self, notification_id: int, now: datetime) -> None:
+        self._record_attempt(notification_id, status=SENT, sent_at=now)
+
+    def record_failure(self, notification_id: int, error: str, retry_at: datetime | None) -> None:
+        """A failed attempt: tried again at `retry_at`, or failed for good when None."""
+        if retry_at is None:
+            self._record_attempt(notification_id, status=FAILED, last_error=error)
+        else:
+            self._record_attempt(notification_id, last_error=error, next_attempt_at=retry_at)
+
+    def _record_attempt(self, notification_id: int, **values: Any) -> None:
+        with self.session() as s, s.begin():
+            s.execute(
+                sa.update(Notification)
+                .where(Notification.id == notification_id)
+                .values(attempts=Notification.attempts + 1, **values)
+                .execution_options(synchronize_session=False)
+            )
+
+    def notifications(self, handoff_id: int) -> list[NotificationView]:
+        """A hand-off's notifications, oldest first."""
+        query = (
+            sa.select(Notification)
+            .where(Notification.handoff_id == handoff_id)
+            .order_by(Notification.id)
+        )
+        with self.session() as s, s.begin():
+            return [NotificationView.of(row) for row in s.scalars(query)]
