@@ -1,14 +1,19 @@
-"""Hand-offs: raised by the action server, claimed and resolved by staff in the console.
+"""Hand-offs: raised by the action server, taken over, handed back and resolved by staff.
 
 SQLite under var/ by default, PostgreSQL in production (any SQLAlchemy URL in
 DATABASE_URL). New reasons queue staff notifications in the same transaction
-(outbox.py).
+(outbox.py). Claiming a hand-off takes the conversation over: `bot_paused` is
+set, and every Rasa server reads it before answering (rasa_extensions/
+staff_hold.py), so the pause is shared by all of them. Handing back, resolving,
+or leaving a taken-over conversation idle for too long clears it and queues
+the assistant's "I'm back" for the patient (messages.py).
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,22 +22,27 @@ from sqlalchemy.orm import Session
 
 from clinic_store import outbox
 from clinic_store.database import Repository, utcnow
+from clinic_store.errors import HandoffNotFound, InvalidTransition
+from clinic_store.messages import queue_assistant_back
 from clinic_store.models import (
     ACTIVE_STATUSES,
     CLAIMED,
-    NAME_LENGTH,
     NORMAL,
     OPEN,
     RESOLVED,
+    RETURNED,
     STATUSES,
     URGENT,
+    ConversationMessage,
     Handoff,
     Notification,
+    staff_name,
 )
 from clinic_store.settings import get_settings
 from clinic_store.views import HandoffView
 
 TRANSITIONS = {OPEN: {CLAIMED, RESOLVED}, CLAIMED: {RESOLVED}, RESOLVED: set()}
+HANDED_BACK = "handed back"  # the target named when a hand-back is refused
 URGENT_REASONS = frozenset({"post_treatment_concern"})
 
 # Read aloud over the phone: no 0/O, 1/I/L, and no U (Crockford's choice, fewer
@@ -43,18 +53,6 @@ REFERENCE_LENGTH = 6
 # A reference collision, or another process opening the same conversation's
 # hand-off at the same moment, fails the insert; the next attempt sorts it out.
 RAISE_ATTEMPTS = 3
-
-
-class HandoffNotFound(LookupError):
-    """No hand-off has that id."""
-
-
-class InvalidTransition(ValueError):
-    """A claim or resolve that the hand-off's current status does not allow."""
-
-    def __init__(self, current: str, target: str) -> None:
-        super().__init__(f"a hand-off that is {current} cannot become {target}")
-        self.current, self.target = current, target
 
 
 def priority_for(reasons: Sequence[str]) -> str:
@@ -72,14 +70,6 @@ def _joined(earlier: str, later: str) -> str:
     if not earlier or later in earlier.splitlines():
         return later or earlier
     return f"{earlier}\n{later}"
-
-
-def staff_name(staff: str) -> str:
-    """A member of staff's name as stored: spaces tidied, at most NAME_LENGTH characters."""
-    name = " ".join(staff.split())[:NAME_LENGTH]
-    if not name:
-        raise ValueError("the staff member's name must not be empty")
-    return name
 
 
 class HandoffStore(Repository):
@@ -202,36 +192,103 @@ class HandoffStore(Repository):
             return [HandoffView.of(row) for row in s.scalars(query)]
 
     def claim(self, handoff_id: int, staff: str) -> HandoffView:
-        """An open hand-off taken by `staff`."""
+        """An open hand-off taken by `staff`, who takes the conversation over: the bot pauses."""
         return self._move(handoff_id, CLAIMED, staff_name(staff))
 
     def resolve(self, handoff_id: int, staff: str) -> HandoffView:
-        """An open or claimed hand-off closed; `staff` is kept if nobody had claimed it."""
+        """An open or claimed hand-off closed; `staff` is kept if nobody had claimed it.
+        A conversation staff still held is handed back to the assistant."""
         return self._move(handoff_id, RESOLVED, staff_name(staff))
+
+    def release(self, handoff_id: int, staff: str) -> HandoffView:
+        """The conversation handed back to the assistant; the hand-off stays claimed by its
+        member of staff (to follow up, or resolve later)."""
+        staff_name(staff)
+        now = utcnow()
+        with self.session() as s, s.begin():
+            row = self._locked(s, handoff_id)
+            if not row.bot_paused:
+                current = row.status if row.status != CLAIMED else "claimed and handed back"
+                raise InvalidTransition(current, HANDED_BACK)
+            self._hand_back(s, row, now)
+            return HandoffView.of(row)
 
     def _move(self, handoff_id: int, target: str, staff: str) -> HandoffView:
         now = utcnow()
         with self.session() as s, s.begin():
-            # Locked (on PostgreSQL), so two staff claiming at once cannot both win.
-            row = s.get(Handoff, handoff_id, with_for_update=True)
-            if row is None:
-                raise HandoffNotFound(handoff_id)
+            row = self._locked(s, handoff_id)
             if target not in TRANSITIONS[row.status]:
                 raise InvalidTransition(row.status, target)
             row.status, row.updated_at = target, now
             if target == CLAIMED:
                 row.claimed_by, row.claimed_at = staff, now
+                row.bot_paused, row.staff_active_at = True, now
             else:
                 row.claimed_by, row.resolved_at = row.claimed_by or staff, now
+                if row.bot_paused:
+                    self._hand_back(s, row, now)
             return HandoffView.of(row)
 
+    @staticmethod
+    def _locked(s: Session, handoff_id: int) -> Handoff:
+        # Locked (on PostgreSQL), so two staff claiming at once cannot both win.
+        row = s.get(Handoff, handoff_id, with_for_update=True)
+        if row is None:
+            raise HandoffNotFound(handoff_id)
+        return row
+
+    @staticmethod
+    def _hand_back(s: Session, row: Handoff, now: datetime) -> None:
+        row.bot_paused, row.updated_at = False, now
+        queue_assistant_back(s, row, now)
+
+    def held(self, conversation_id: str) -> HandoffView | None:
+        """The conversation's hand-off if staff have taken it over (the bot must stay silent)."""
+        with self.session() as s, s.begin():
+            row = s.scalars(
+                sa.select(Handoff).where(
+                    Handoff.conversation_id == conversation_id,
+                    Handoff.status == CLAIMED,
+                    Handoff.bot_paused.is_(True),
+                )
+            ).first()
+            return HandoffView.of(row) if row else None
+
+    def return_idle(
+        self, idle_since: datetime, notify_channels: Sequence[str] | None = None
+    ) -> list[HandoffView]:
+        """Taken-over hand-offs without staff activity since `idle_since`, back on the open list:
+        the assistant answers again, the patient is told so, and staff are notified again."""
+        if notify_channels is None:
+            notify_channels = get_settings().notifier_channels
+        now = utcnow()
+        idle = sa.and_(
+            Handoff.status == CLAIMED,
+            Handoff.bot_paused.is_(True),
+            Handoff.staff_active_at < idle_since,
+        )
+        returned = []
+        with self.session() as s, s.begin():
+            for row in s.scalars(sa.select(Handoff).where(idle).with_for_update()).all():
+                row.status, row.claimed_by, row.claimed_at = OPEN, None, None
+                self._hand_back(s, row, now)
+                outbox.queue(s, row.id, notify_channels, now, kind=RETURNED)
+                returned.append(HandoffView.of(row))
+        return returned
+
     def delete_conversation(self, conversation_id: str) -> int:
-        """Erase a conversation's hand-offs and their notifications; returns how many hand-offs."""
+        """Erase a conversation's hand-offs, their notifications and its staff messages;
+        returns how many hand-offs."""
         with self.session() as s, s.begin():
             ids = s.scalars(
                 sa.select(Handoff.id).where(Handoff.conversation_id == conversation_id)
             ).all()
             # Explicit, because SQLite ignores ON DELETE CASCADE unless told otherwise.
             s.execute(sa.delete(Notification).where(Notification.handoff_id.in_(ids)))
+            s.execute(
+                sa.delete(ConversationMessage).where(
+                    ConversationMessage.conversation_id == conversation_id
+                )
+            )
             s.execute(sa.delete(Handoff).where(Handoff.id.in_(ids)))
             return len(ids)

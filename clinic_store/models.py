@@ -14,7 +14,26 @@ STATUSES = (OPEN, CLAIMED, RESOLVED)
 ACTIVE_STATUSES = (OPEN, CLAIMED)
 URGENT, NORMAL = "urgent", "normal"
 PENDING, SENT, FAILED = "pending", "sent", "failed"
+DELIVERED = "delivered"
+# What a staff notification is about (Notification.kind).
+NEW_HANDOFF, PATIENT_MESSAGE, URGENT_MESSAGE, RETURNED = (
+    "handoff",
+    "patient_message",
+    "urgent_message",
+    "returned",
+)
+NOTIFICATION_KINDS = (NEW_HANDOFF, PATIENT_MESSAGE, URGENT_MESSAGE, RETURNED)
+# Who wrote a ConversationMessage: a member of staff, or the assistant saying it is back.
+STAFF, ASSISTANT = "staff", "assistant"
 NAME_LENGTH = 100
+
+
+def staff_name(staff: str) -> str:
+    """A member of staff's name as stored: spaces tidied, at most NAME_LENGTH characters."""
+    name = " ".join(staff.split())[:NAME_LENGTH]
+    if not name:
+        raise ValueError("the staff member's name must not be empty")
+    return name
 
 
 class Handoff(Base):
@@ -51,6 +70,11 @@ class Handoff(Base):
     updated_at = sa.Column(UTCDateTime, nullable=False)
     claimed_at = sa.Column(UTCDateTime)
     resolved_at = sa.Column(UTCDateTime)
+    # Staff have taken the conversation over: the bot stays silent in it (rasa_extensions/
+    # staff_hold.py pauses Rasa's tracker) until they hand it back, resolve it or leave it idle.
+    bot_paused = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false())
+    # The last time staff claimed or wrote in it; idle for too long, it returns to the list.
+    staff_active_at = sa.Column(UTCDateTime)
 
 
 class StaffUser(Base):
@@ -78,9 +102,40 @@ class Notification(Base):
         sa.Integer, sa.ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True
     )
     channel = sa.Column(sa.String(16), nullable=False)
+    kind = sa.Column(sa.String(32), nullable=False, default=NEW_HANDOFF, server_default=NEW_HANDOFF)
     status = sa.Column(sa.String(16), nullable=False)
     attempts = sa.Column(sa.Integer, nullable=False)
     last_error = sa.Column(sa.Text)
     next_attempt_at = sa.Column(UTCDateTime, nullable=False)
     created_at = sa.Column(UTCDateTime, nullable=False)
     sent_at = sa.Column(UTCDateTime)
+
+
+class ConversationMessage(Base):
+    """A message to the patient that did not come from Rasa's dialogue: what a member of
+    staff wrote, or the assistant saying it is back. Delivered through the patient's
+    channel (channels/staff_delivery.py) and retried like the notification outbox."""
+
+    __tablename__ = "conversation_messages"
+    __table_args__ = (
+        sa.Index("ix_conversation_messages_due", "status", "next_attempt_at"),
+        sa.CheckConstraint(sql_in("author", (STAFF, ASSISTANT)), name="author"),
+        sa.CheckConstraint(sql_in("status", (PENDING, DELIVERED, FAILED)), name="status"),
+        sa.CheckConstraint("text IS NOT NULL OR response IS NOT NULL", name="has_content"),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    conversation_id = sa.Column(sa.String(255), nullable=False, index=True)
+    handoff_id = sa.Column(sa.Integer, sa.ForeignKey("handoffs.id", ondelete="CASCADE"))
+    channel = sa.Column(sa.String(64), nullable=False)
+    author = sa.Column(sa.String(16), nullable=False)
+    staff_name = sa.Column(sa.String(NAME_LENGTH))
+    text = sa.Column(sa.Text)
+    # A response of the domain (the assistant's "I'm back"), rendered by the Rasa server.
+    response = sa.Column(sa.String(100))
+    status = sa.Column(sa.String(16), nullable=False)
+    attempts = sa.Column(sa.Integer, nullable=False)
+    last_error = sa.Column(sa.Text)
+    next_attempt_at = sa.Column(UTCDateTime, nullable=False)
+    created_at = sa.Column(UTCDateTime, nullable=False)
+    delivered_at = sa.Column(UTCDateTime)

@@ -5,24 +5,27 @@ so a stored hand-off always has its notifications; `notifications.py` sends
 what is due and records each attempt here.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from clinic_store.database import Repository
-from clinic_store.models import FAILED, PENDING, SENT, Handoff, Notification
+from clinic_store.database import Repository, utcnow
+from clinic_store.models import FAILED, NEW_HANDOFF, PENDING, SENT, Handoff, Notification
 from clinic_store.views import DueNotification, HandoffView, NotificationView
 
 
-def queue(s: Session, handoff_id: int, channels: Iterable[str], now: datetime) -> None:
-    """One pending notification per channel, in the caller's transaction."""
+def queue(
+    s: Session, handoff_id: int, channels: Iterable[str], now: datetime, kind: str = NEW_HANDOFF
+) -> None:
+    """One pending notification of `kind` per channel, in the caller's transaction."""
     s.add_all(
         Notification(
             handoff_id=handoff_id,
             channel=channel,
+            kind=kind,
             status=PENDING,
             attempts=0,
             next_attempt_at=now,
@@ -33,7 +36,25 @@ def queue(s: Session, handoff_id: int, channels: Iterable[str], now: datetime) -
 
 
 class Outbox(Repository):
-    """Takes due notifications for sending and records how each attempt went."""
+    """Queues staff notifications, takes due ones for sending and records each attempt."""
+
+    def notify(self, handoff_id: int, kind: str, channels: Sequence[str]) -> int:
+        """Queue a `kind` notification per channel, unless one is still waiting to be sent
+        (a patient writing five messages in a row makes one notification); returns how many."""
+        now = utcnow()
+        with self.session() as s, s.begin():
+            waiting = set(
+                s.scalars(
+                    sa.select(Notification.channel).where(
+                        Notification.handoff_id == handoff_id,
+                        Notification.kind == kind,
+                        Notification.status == PENDING,
+                    )
+                )
+            )
+            new = [channel for channel in channels if channel not in waiting]
+            queue(s, handoff_id, new, now, kind)
+            return len(new)
 
     def take_due(self, now: datetime, lease: timedelta) -> list[DueNotification]:
         """Pending notifications due at `now`, each held back from other senders for `lease`.

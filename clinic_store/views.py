@@ -32,6 +32,8 @@ class HandoffView:
     updated_at: datetime
     claimed_at: datetime | None
     resolved_at: datetime | None
+    bot_paused: bool
+    staff_active_at: datetime | None
 
     @classmethod
     def of(cls, row: Handoff) -> HandoffView:
@@ -61,6 +63,8 @@ class HandoffView:
             "updated_at": iso(self.updated_at),
             "claimed_at": iso(self.claimed_at),
             "resolved_at": iso(self.resolved_at),
+            "bot_paused": self.bot_paused,
+            "staff_active_at": iso(self.staff_active_at),
         }
 
 
@@ -71,6 +75,7 @@ class NotificationView:
     id: int
     handoff_id: int
     channel: str
+    kind: str
     status: str
     attempts: int
     last_error: str | None

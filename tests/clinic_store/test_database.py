@@ -32,3 +32,16 @@ def test_every_store_class_shares_the_one_session_factory_of_its_database(tmp_pa
     for store in (HandoffStore(url), Outbox(url), StaffUsers(url)):
         with store.session() as session:
             assert session.get_bind() is engine_for(url)
+
+
+def test_the_migrations_make_exactly_the_models_schema(tmp_path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    import clinic_store.models  # noqa: F401  (the tables, on Base.metadata)
+    from clinic_store.database import Base
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    migrate(url)
+    with engine_for(url).connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []

@@ -94,6 +94,8 @@ async def test_an_urgent_handoff_reaches_the_webhook_and_the_mailbox(
         "conversation_id": "conv-1",
         "channel": "whatsapp",
         "console_url": link,
+        "event": "handoff",
+        "held_by": None,
     }
     [mail] = mailbox.messages
     assert mail["Subject"] == f"URGENT: New hand-off {handoff.reference}"
