@@ -122,7 +122,7 @@ async def _store_or_spool(
             settings.handoff_spool_dir,
         )
         return await asyncio.to_thread(spool_handoff, settings.handoff_spool_dir, **details)
-    _notify_in_background(store)
+    notify_in_background(store)
     return handoff
 
 
@@ -165,7 +165,7 @@ class ActionRaiseHandoff(Action):
 _background_tasks: set[asyncio.Task] = set()
 
 
-def _notify_in_background(store: HandoffStore) -> None:
+def notify_in_background(store: HandoffStore) -> None:
     """Send the queued notifications without making the person wait for them."""
     task = asyncio.get_running_loop().create_task(dispatch_pending(Outbox(store.database_url)))
     _background_tasks.add(task)  # keeps a reference so the task is not garbage-collected

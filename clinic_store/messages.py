@@ -10,12 +10,15 @@ are shown in the console's transcript and included in a conversation's export.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+import yaml
 from sqlalchemy.orm import Session
 
 from clinic_store.database import Repository, iso, utcnow
@@ -31,8 +34,10 @@ from clinic_store.models import (
     staff_name,
 )
 
-# The domain response the assistant says when staff hand a conversation back.
+# The domain response the assistant says when staff hand a conversation back; its text
+# is read from the domain file, so the clinic edits it in one place.
 ASSISTANT_BACK_RESPONSE = "utter_assistant_back"
+STAFF_DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain" / "staff.yml"
 MAX_TEXT_CHARS = 4000  # WhatsApp's limit for a text message is 4,096 characters
 
 
@@ -80,9 +85,20 @@ def clean_text(text: object) -> str:
     return text.strip()
 
 
+@functools.cache
+def assistant_back_text() -> str:
+    """The first text of `utter_assistant_back` in domain/staff.yml."""
+    domain = yaml.safe_load(STAFF_DOMAIN_FILE.read_text(encoding="utf-8"))
+    return domain["responses"][ASSISTANT_BACK_RESPONSE][0]["text"]
+
+
 def queue_assistant_back(s: Session, handoff: Handoff, now: datetime) -> None:
     """Tell the patient the assistant is back, in the caller's transaction."""
-    s.add(_new_message(handoff, ASSISTANT, now, response=ASSISTANT_BACK_RESPONSE))
+    s.add(
+        _new_message(
+            handoff, ASSISTANT, now, response=ASSISTANT_BACK_RESPONSE, text=assistant_back_text()
+        )
+    )
 
 
 def _new_message(handoff: Handoff, author: str, now: datetime, **content: Any) -> Any:

@@ -16,6 +16,9 @@ TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 # A year: long enough for staff to follow up and to recognise someone who comes back,
 # short enough that health answers given in a chat are not kept indefinitely.
 DEFAULT_RETENTION_DAYS = 365
+# Long enough for a member of staff to read back and write a considered reply; short
+# enough that a patient is not left waiting behind a silent bot for long.
+DEFAULT_IDLE_MINUTES = 30
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,9 @@ class Settings:
     staff_console_public_url: str
     staff_session_secret: str | None
     retention_days: int
+    # A hand-off staff took over and then left idle this long goes back to the open list
+    # (the assistant answers again, staff are notified again); 0 never.
+    handoff_idle_minutes: float
     clinic_contact_hours: str
     urgent_contact_hours: str
     # Where a phone number typed without its country code is read first ("0300 ..."),
@@ -86,6 +92,13 @@ def _retention_days(env: Mapping[str, str]) -> int:
     return days
 
 
+def _non_negative(env: Mapping[str, str], name: str, default: float) -> float:
+    value = float(env.get(name, "").strip() or default)
+    if value < 0:
+        raise ValueError(f"{name} must be 0 or more, not {value}")
+    return value
+
+
 def _regions(env: Mapping[str, str], name: str, default: str) -> tuple[str, ...]:
     """Comma-separated ISO 3166 region codes ("PK", "GB,AE"), checked against libphonenumber."""
     regions = tuple(r.strip().upper() for r in (env.get(name) or default).split(",") if r.strip())
@@ -126,6 +139,7 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         ).rstrip("/"),
         staff_session_secret=_optional(env, "STAFF_SESSION_SECRET"),
         retention_days=_retention_days(env),
+        handoff_idle_minutes=_non_negative(env, "HANDOFF_IDLE_MINUTES", DEFAULT_IDLE_MINUTES),
         clinic_contact_hours=env.get("CLINIC_CONTACT_HOURS") or "within one working day",
         urgent_contact_hours=(
             env.get("URGENT_CONTACT_HOURS") or "as soon as possible, usually the same day"

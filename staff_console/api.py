@@ -2,13 +2,20 @@
 
 GET  /api/handoffs[?status=open]      hand-offs, urgent first, then oldest
 GET  /api/handoffs/<id>               one hand-off, with its transcript
-POST /api/handoffs/<id>/claim         body {"staff": "..."} (optional; default "api")
-POST /api/handoffs/<id>/resolve       likewise
+POST /api/handoffs/<id>/claim         take the conversation over (the bot stops answering);
+                                      body {"staff": "..."} (optional; default "api")
+POST /api/handoffs/<id>/reply         body {"text": "...", "staff": "..."}: a message to the
+                                      patient, through their channel (201, the stored message)
+POST /api/handoffs/<id>/release       hand the conversation back to the assistant; the
+                                      hand-off stays claimed. Body as for claim
+POST /api/handoffs/<id>/resolve       close it (a held conversation is handed back too)
+GET  /api/conversations/<id>/messages the transcript: who wrote each message (patient, bot
+                                      or staff, with the staff member's name) and when
 GET  /api/conversations/<id>/export   everything stored about a conversation
 DELETE /api/conversations/<id>        delete everything stored about it
 
 401 without the token (or when no token is configured), 404 for an unknown id,
-409 for a claim or resolve the hand-off's status does not allow.
+409 for a claim, reply, release or resolve the hand-off's state does not allow.
 """
 
 import asyncio
@@ -20,12 +27,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from clinic_store.handoffs import HandoffNotFound, InvalidTransition
+from clinic_store.errors import HandoffNotFound, InvalidTransition, NotHeld
 from clinic_store.models import STATUSES
 from clinic_store.views import HandoffView
 from staff_console.auth import Handler, bearer_token_valid
 from staff_console.privacy import delete_conversation, export_conversation
-from staff_console.transcripts import read_transcript
+from staff_console.transcripts import conversation_transcript
 
 DEFAULT_STAFF = "api"
 
@@ -63,19 +70,30 @@ async def get_handoff(request: Request, handoff_id: int) -> HTTPResponse:
     handoff = await asyncio.to_thread(request.app.ctx.store.get, handoff_id)
     if handoff is None:
         return error(404, "no such hand-off")
-    transcript = await asyncio.to_thread(
-        read_transcript, request.app.ctx.settings.tracker_store_url, handoff.conversation_id
-    )
+    transcript = await asyncio.to_thread(transcript_of, request, handoff.conversation_id)
     return response.json({**handoff.to_json(), "transcript": [m.to_json() for m in transcript]})
+
+
+def transcript_of(request: Request, conversation_id: str) -> list:
+    settings = request.app.ctx.settings
+    return conversation_transcript(
+        settings.tracker_store_url, settings.database_url, conversation_id
+    )
+
+
+def staff_of(request: Request) -> str | None:
+    """The body's `staff` (default "api"), or None when the body is not like that."""
+    body = request.json or {}
+    staff = body.get("staff", DEFAULT_STAFF) if isinstance(body, dict) else None
+    return staff if isinstance(staff, str) and staff.strip() else None
 
 
 async def _move(
     request: Request, handoff_id: int, move: Callable[[int, str], HandoffView]
 ) -> HTTPResponse:
-    """Claim or resolve, in the name of the body's `staff` (default "api")."""
-    body = request.json or {}
-    staff = body.get("staff", DEFAULT_STAFF) if isinstance(body, dict) else None
-    if not isinstance(staff, str) or not staff.strip():
+    """Claim, release or resolve, in the name of the body's `staff` (default "api")."""
+    staff = staff_of(request)
+    if staff is None:
         return error(400, 'the body must be like {"staff": "name"}')
     try:
         handoff = await asyncio.to_thread(move, handoff_id, staff)
@@ -96,6 +114,41 @@ async def claim(request: Request, handoff_id: int) -> HTTPResponse:
 @token_required
 async def resolve(request: Request, handoff_id: int) -> HTTPResponse:
     return await _move(request, handoff_id, request.app.ctx.store.resolve)
+
+
+@api.post("/handoffs/<handoff_id:int>/release")
+@token_required
+async def release(request: Request, handoff_id: int) -> HTTPResponse:
+    return await _move(request, handoff_id, request.app.ctx.store.release)
+
+
+@api.post("/handoffs/<handoff_id:int>/reply")
+@token_required
+async def reply(request: Request, handoff_id: int) -> HTTPResponse:
+    staff, body = staff_of(request), request.json
+    text = body.get("text") if isinstance(body, dict) else None
+    if staff is None or not isinstance(text, str):
+        return error(400, 'the body must be like {"text": "...", "staff": "name"}')
+    try:
+        message = await asyncio.to_thread(
+            request.app.ctx.messages.add_staff_message, handoff_id, staff, text
+        )
+    except HandoffNotFound:
+        return error(404, "no such hand-off")
+    except NotHeld as not_held:
+        return error(409, str(not_held))
+    except ValueError as invalid:
+        return error(400, str(invalid))
+    return response.json(message.to_json(), status=201)
+
+
+@api.get("/conversations/<conversation_id:str>/messages")
+@token_required
+async def messages(request: Request, conversation_id: str) -> HTTPResponse:
+    transcript = await asyncio.to_thread(transcript_of, request, conversation_id)
+    return response.json(
+        {"conversation_id": conversation_id, "messages": [m.to_json() for m in transcript]}
+    )
 
 
 @api.get("/conversations/<conversation_id:str>/export")
