@@ -3,8 +3,9 @@
 Patients' health answers are personal data. A conversation lives in two places:
 Rasa's tracker store (every event, messages included) and the project's own
 tables (hand-offs with questionnaire answers and contact details, their
-notifications, and what staff wrote in the conversation), plus, while the database was unreachable, hand-offs spooled to
-disk (clinic_store/spool.py). Export gathers all three; deletion removes all three. Retention
+notifications, and what staff wrote in the conversation), plus, while the
+database was unreachable, hand-offs spooled to disk (clinic_store/spool.py).
+Export gathers all three; deletion removes all three. Retention
 (retention.py) deletes expired conversations with the same function.
 """
 

@@ -102,6 +102,8 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         "STAFF_CONSOLE_PORT": str(port),
         "STAFF_API_TOKEN": API_TOKEN,
         "STAFF_SESSION_SECRET": "test-session-secret",
+        # Taken-over hand-offs come back to the open list after 6 s idle (test_take_over.py).
+        "HANDOFF_IDLE_MINUTES": "0.1",
         # Never the developer's own var/spool: the console stores what it finds there.
         "HANDOFF_SPOOL_DIR": str(workdir / "spool"),
         # As behind a proxy: lets the rate-limit test be a client of its own.

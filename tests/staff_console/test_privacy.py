@@ -46,6 +46,7 @@ def test_export_then_delete_through_the_api(console):
         "conversation_id": conversation,
         "events": [],
         "handoffs": [],
+        "staff_messages": [],
         "spooled_handoffs": [],
     }
     assert console.store.get(other.id) is not None
