@@ -11,7 +11,7 @@ are shown in the console's transcript and included in a conversation's export.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -118,9 +118,13 @@ def _new_message(handoff: Handoff, author: str, now: datetime, **content: Any) -
 class ConversationMessages(Repository):
     """Stores staff messages and hands them to the channel that delivers them."""
 
-    def add_staff_message(self, handoff_id: int, staff: str, text: str) -> MessageView:
-        """`staff`'s message into the conversation of a hand-off they have taken over."""
-        name, text = staff_name(staff), clean_text(text)
+    def add_staff_message(
+        self, handoff_id: int, staff: str, text: str | None = None, template: str | None = None
+    ) -> MessageView:
+        """`staff`'s message into the conversation of a hand-off they have taken over: `text`,
+        or the clinic's WhatsApp `template` (its name, or Twilio Content SID)."""
+        name = staff_name(staff)
+        text = f"(WhatsApp template {template})" if template else clean_text(text)
         now = utcnow()
         with self.session() as s, s.begin():
             handoff = s.get(Handoff, handoff_id, with_for_update=True)
@@ -129,7 +133,7 @@ class ConversationMessages(Repository):
             if not handoff.bot_paused:
                 raise NotHeld("take the conversation over (claim it) before writing to the patient")
             handoff.staff_active_at = now
-            row = _new_message(handoff, STAFF, now, staff_name=name, text=text)
+            row = _new_message(handoff, STAFF, now, staff_name=name, text=text, response=template)
             s.add(row)
             s.flush()
             return MessageView.of(row)
@@ -157,17 +161,22 @@ class ConversationMessages(Repository):
         )
 
     def take_due(
-        self, channels: Sequence[str], now: datetime, lease: timedelta
+        self,
+        channels: Sequence[str],
+        now: datetime,
+        lease: timedelta,
+        among: Iterable[str] | None = None,
     ) -> list[MessageView]:
-        """Pending messages on `channels` due at `now`, held back from other senders for `lease`."""
-        return self._take(
-            sa.and_(
-                ConversationMessage.channel.in_(channels),
-                ConversationMessage.status == PENDING,
-                ConversationMessage.next_attempt_at <= now,
-            ),
-            values={"next_attempt_at": now + lease},
+        """Pending messages on `channels` due at `now` (only of the conversations `among`, if
+        given), each held back from other senders for `lease`."""
+        condition = sa.and_(
+            ConversationMessage.channel.in_(channels),
+            ConversationMessage.status == PENDING,
+            ConversationMessage.next_attempt_at <= now,
         )
+        if among is not None:
+            condition = sa.and_(condition, ConversationMessage.conversation_id.in_(list(among)))
+        return self._take(condition, values={"next_attempt_at": now + lease})
 
     def _take(self, condition: sa.ColumnElement, values: dict[str, Any]) -> list[MessageView]:
         taken = []

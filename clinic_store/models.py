@@ -131,7 +131,8 @@ class ConversationMessage(Base):
     author = sa.Column(sa.String(16), nullable=False)
     staff_name = sa.Column(sa.String(NAME_LENGTH))
     text = sa.Column(sa.Text)
-    # A response of the domain (the assistant's "I'm back"), rendered by the Rasa server.
+    # What the text stands for: the domain response of the assistant's "I'm back", or the
+    # clinic's WhatsApp template staff sent (its name, or Twilio Content SID), sent as such.
     response = sa.Column(sa.String(100))
     status = sa.Column(sa.String(16), nullable=False)
     attempts = sa.Column(sa.Integer, nullable=False)

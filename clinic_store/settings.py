@@ -46,6 +46,10 @@ class Settings:
     # A hand-off staff took over and then left idle this long goes back to the open list
     # (the assistant answers again, staff are notified again); 0 never.
     handoff_idle_minutes: float
+    # The clinic's approved WhatsApp template staff may send outside the 24-hour window:
+    # its name on the Cloud API, its Content SID on Twilio (None: none is offered).
+    whatsapp_template_name: str | None
+    twilio_template_content_sid: str | None
     clinic_contact_hours: str
     urgent_contact_hours: str
     # Where a phone number typed without its country code is read first ("0300 ..."),
@@ -68,6 +72,13 @@ class Settings:
         if self.smtp_host and self.staff_notify_emails:
             channels.append("email")
         return tuple(channels)
+
+    def whatsapp_template(self, channel: str) -> str | None:
+        """The approved template for a WhatsApp channel ("whatsapp" or "twilio"), if configured."""
+        return {
+            "whatsapp": self.whatsapp_template_name,
+            "twilio": self.twilio_template_content_sid,
+        }.get(channel)
 
     @property
     def secure_cookies(self) -> bool:
@@ -140,6 +151,8 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         staff_session_secret=_optional(env, "STAFF_SESSION_SECRET"),
         retention_days=_retention_days(env),
         handoff_idle_minutes=_non_negative(env, "HANDOFF_IDLE_MINUTES", DEFAULT_IDLE_MINUTES),
+        whatsapp_template_name=_optional(env, "WHATSAPP_TEMPLATE_NAME"),
+        twilio_template_content_sid=_optional(env, "TWILIO_TEMPLATE_CONTENT_SID"),
         clinic_contact_hours=env.get("CLINIC_CONTACT_HOURS") or "within one working day",
         urgent_contact_hours=(
             env.get("URGENT_CONTACT_HOURS") or "as soon as possible, usually the same day"

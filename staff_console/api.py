@@ -5,7 +5,9 @@ GET  /api/handoffs/<id>               one hand-off, with its transcript
 POST /api/handoffs/<id>/claim         take the conversation over (the bot stops answering);
                                       body {"staff": "..."} (optional; default "api")
 POST /api/handoffs/<id>/reply         body {"text": "...", "staff": "..."}: a message to the
-                                      patient, through their channel (201, the stored message)
+                                      patient, through their channel (201, the stored message);
+                                      on WhatsApp after 24 hours without a patient message, 409
+                                      with "window": send {"template": true} for the template
 POST /api/handoffs/<id>/release       hand the conversation back to the assistant; the
                                       hand-off stays claimed. Body as for claim
 POST /api/handoffs/<id>/resolve       close it (a held conversation is handed back too)
@@ -27,11 +29,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from clinic_store.errors import HandoffNotFound, InvalidTransition, NotHeld
+from clinic_store.errors import HandoffNotFound, InvalidTransition
 from clinic_store.models import STATUSES
 from clinic_store.views import HandoffView
 from staff_console.auth import Handler, bearer_token_valid
 from staff_console.privacy import delete_conversation, export_conversation
+from staff_console.replies import Reply, ReplyRefused, send_reply
 from staff_console.transcripts import conversation_transcript
 
 DEFAULT_STAFF = "api"
@@ -125,20 +128,20 @@ async def release(request: Request, handoff_id: int) -> HTTPResponse:
 @api.post("/handoffs/<handoff_id:int>/reply")
 @token_required
 async def reply(request: Request, handoff_id: int) -> HTTPResponse:
+    """{"text": ...}, or {"template": true} for the clinic's WhatsApp template."""
     staff, body = staff_of(request), request.json
     text = body.get("text") if isinstance(body, dict) else None
-    if staff is None or not isinstance(text, str):
+    template = isinstance(body, dict) and body.get("template") is True
+    if staff is None or not (isinstance(text, str) or template):
         return error(400, 'the body must be like {"text": "...", "staff": "name"}')
+    handoff = await asyncio.to_thread(request.app.ctx.store.get, handoff_id)
     try:
-        message = await asyncio.to_thread(
-            request.app.ctx.messages.add_staff_message, handoff_id, staff, text
+        message = await send_reply(
+            request.app.ctx.settings, handoff, staff, Reply(text=text, template=template)
         )
-    except HandoffNotFound:
-        return error(404, "no such hand-off")
-    except NotHeld as not_held:
-        return error(409, str(not_held))
-    except ValueError as invalid:
-        return error(400, str(invalid))
+    except ReplyRefused as refused:
+        details = {"window": refused.window.to_json()} if refused.window else {}
+        return response.json({"error": str(refused), **details}, status=refused.status)
     return response.json(message.to_json(), status=201)
 
 

@@ -24,7 +24,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from clinic_store.database import migrate, utcnow
-from clinic_store.errors import HandoffNotFound, InvalidTransition, NotHeld
+from clinic_store.errors import HandoffNotFound, InvalidTransition
 from clinic_store.handoffs import HandoffStore
 from clinic_store.messages import ConversationMessages
 from clinic_store.models import ACTIVE_STATUSES, STATUSES
@@ -44,8 +44,10 @@ from staff_console.auth import (
     staff_only,
 )
 from staff_console.idle import ReturnIdle
+from staff_console.replies import Reply, ReplyRefused, send_reply
 from staff_console.retention import DailyPurge
 from staff_console.transcripts import TranscriptLine, conversation_transcript
+from staff_console.whatsapp_window import window
 
 logger = logging.getLogger(__name__)
 
@@ -213,13 +215,9 @@ async def handoff_detail(request: Request, handoff_id: int) -> HTTPResponse:
     if handoff is None:
         return not_found(request)
     transcript = await transcript_or_none(request, handoff)
-    return render(
-        request,
-        "detail.html",
-        handoff=handoff,
-        transcript=transcript,
-        notice=request.args.get("notice", ""),
-    )
+    settings = request.app.ctx.settings
+    whatsapp = window(handoff.channel, transcript or [], utcnow(), settings)
+    return render(request, "detail.html", handoff=handoff, transcript=transcript, window=whatsapp)
 
 
 async def transcript_or_none(request: Request, handoff: HandoffView) -> list[TranscriptLine] | None:
@@ -284,21 +282,18 @@ async def release(request: Request, handoff_id: int) -> HTTPResponse:
 @pages.post("/handoffs/<handoff_id:int>/reply")
 @staff_only
 async def reply(request: Request, handoff_id: int) -> HTTPResponse:
-    """A message to the patient in the logged-in member of staff's name."""
+    """A message to the patient (or the WhatsApp template) in the logged-in member's name."""
     back = f"/handoffs/{handoff_id}"
+    handoff = await asyncio.to_thread(request.app.ctx.store.get, handoff_id)
+    wanted = Reply(
+        text=request.form.get("text", ""), template=request.form.get("template") == "yes"
+    )
     try:
-        await asyncio.to_thread(
-            request.app.ctx.messages.add_staff_message,
-            handoff_id,
-            request.ctx.session.username,
-            request.form.get("text", ""),
-        )
-    except HandoffNotFound:
-        return not_found(request)
-    except NotHeld as not_held:
-        return render(request, "error.html", 409, message=str(not_held), back=back)
-    except ValueError as invalid:
-        return render(request, "error.html", 400, message=str(invalid), back=back)
+        await send_reply(request.app.ctx.settings, handoff, request.ctx.session.username, wanted)
+    except ReplyRefused as refused:
+        if refused.status == 404:
+            return not_found(request)
+        return render(request, "error.html", refused.status, message=str(refused), back=back)
     return response.redirect(back, status=303)
 
 
