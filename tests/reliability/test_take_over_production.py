@@ -1,0 +1,60 @@
+"""Production layout: staff hold a conversation whichever Rasa instance takes its messages.
+
+The pause lives in PostgreSQL (the hand-off's `bot_paused`), so both instances
+stay silent while staff hold the conversation, either returns the staff reply
+with the patient's next message, and both answer again once it is handed back.
+"""
+
+import re
+
+import requests
+
+from tests.conftest import STAFF_API_TOKEN
+from tests.content_files import faq_answer
+from tests.e2e.conversation import response_text
+
+REFERENCE = re.compile(r"\bMN-[A-Z0-9]{6}\b")
+AUTH = {"Authorization": f"Bearer {STAFF_API_TOKEN}"}
+
+
+def staff(bot, method: str, path: str, **body) -> dict:
+    reply = requests.request(
+        method, f"{bot.console_url}/api{path}", headers=AUTH, json=body or None, timeout=10
+    )
+    reply.raise_for_status()
+    return reply.json()
+
+
+def test_both_instances_stay_silent_while_staff_hold_the_conversation(production, sender):
+    production.send_to(0, sender, "can I speak to a real person please")
+    production.send_to(1, sender, "Sam Taylor")
+    (reply,) = production.send_to(0, sender, "07700 900123")
+    reference = REFERENCE.search(reply["text"]).group(0)
+    (handoff,) = [
+        h for h in staff(production, "GET", "/handoffs")["handoffs"] if h["reference"] == reference
+    ]
+    path = f"/handoffs/{handoff['id']}"
+    staff(production, "POST", f"{path}/claim", staff="Nurse Kim")
+
+    for turn, text in enumerate(["hello?", "does it hurt?", "anyone there?", "how long is it?"]):
+        assert production.send_to(turn % 2, sender, text) == []
+    staff(production, "POST", f"{path}/reply", staff="Nurse Kim", text="Kim here, sorry!")
+    assert [r["text"] for r in production.send_to(1, sender, "ok")] == ["Kim here, sorry!"]
+    assert production.send_to(0, sender, "thanks") == []
+    stored = staff(production, "GET", f"/conversations/{sender}/messages")["messages"]
+    patient_texts = [m["text"] for m in stored if m["author"] == "patient"]
+    assert patient_texts[-6:] == [
+        "hello?",
+        "does it hurt?",
+        "anyone there?",
+        "how long is it?",
+        "ok",
+        "thanks",
+    ]
+
+    staff(production, "POST", f"{path}/release", staff="Nurse Kim")
+    assert [r["text"] for r in production.send_to(0, sender, "how long does a session take?")] == [
+        response_text("utter_assistant_back"),
+        faq_answer("duration"),
+    ]
+    assert production.send_to(1, sender, "does it hurt?")[0]["text"] == faq_answer("pain")
