@@ -99,11 +99,17 @@ def answer(value: Any) -> str:
     return str(value)
 
 
+DELIVERY_LABELS = {"pending": "not delivered yet", "failed": "could not be delivered"}
+
+
 def author_label(line: TranscriptLine) -> str:
-    """Who wrote a transcript line, as staff read it."""
+    """Who wrote a transcript line, as staff read it, and whether what staff sent arrived."""
     if line.speaker == "staff":
-        return f"{line.staff_name} (staff)"
-    return "Patient" if line.speaker == "user" else "Assistant"
+        who = f"{line.staff_name} (staff)"
+    else:
+        who = "Patient" if line.speaker == "user" else "Assistant"
+    delivery = DELIVERY_LABELS.get(line.delivery or "")
+    return f"{who}, {delivery}" if delivery else who
 
 
 def templates() -> Environment:

@@ -41,6 +41,8 @@ class TranscriptLine:
     text: str
     sent_at: datetime | None
     staff_name: str | None = None
+    # For what the clinic sent: "pending", "delivered" or "failed" (None for Rasa's lines).
+    delivery: str | None = None
 
     @property
     def author(self) -> str:
@@ -54,6 +56,7 @@ class TranscriptLine:
             "staff_name": self.staff_name,
             "text": self.text,
             "sent_at": sent_at,
+            "delivery": self.delivery,
         }
 
 
@@ -83,7 +86,9 @@ def read_transcript(tracker_store_url: str, conversation_id: str) -> list[Transc
 
 def _message_line(message: MessageView) -> TranscriptLine:
     speaker = "staff" if message.author == STAFF else "bot"
-    return TranscriptLine(speaker, message.text or "", message.created_at, message.staff_name)
+    return TranscriptLine(
+        speaker, message.text or "", message.created_at, message.staff_name, message.status
+    )
 
 
 def conversation_transcript(

@@ -7,9 +7,13 @@
   var list = document.getElementById("transcript");
   if (!list || !list.dataset.poll) return;
 
+  // As author_label in staff_console/app.py.
+  var DELIVERY = { pending: "not delivered yet", failed: "could not be delivered" };
+
   function label(line) {
-    if (line.speaker === "staff") return line.staff_name + " (staff)";
-    return line.speaker === "user" ? "Patient" : "Assistant";
+    var who = line.speaker === "staff" ? line.staff_name + " (staff)"
+      : line.speaker === "user" ? "Patient" : "Assistant";
+    return DELIVERY[line.delivery] ? who + ", " + DELIVERY[line.delivery] : who;
   }
 
   function when(iso) {
@@ -32,11 +36,14 @@
     return li;
   }
 
+  var drawn = "";  // the first answer redraws the page's list once; later ones when it changed
+
   function show(lines) {
-    var shown = list.children.length;
-    if (lines.length === shown) return;
-    if (lines.length < shown) { list.textContent = ""; shown = 0; }
-    for (var i = shown; i < lines.length; i++) list.appendChild(item(lines[i]));
+    var now = JSON.stringify(lines);
+    if (now === drawn) return;
+    drawn = now;
+    list.textContent = "";
+    for (var i = 0; i < lines.length; i++) list.appendChild(item(lines[i]));
     var empty = document.getElementById("no-messages");
     if (empty && lines.length) empty.remove();
   }

@@ -44,6 +44,11 @@ def transcript(bot, sender: str) -> list[tuple[str, str | None, str]]:
     return [(m["author"], m["staff_name"], m["text"]) for m in messages]
 
 
+def deliveries(bot, sender: str) -> list[str]:
+    messages = staff(bot, "GET", f"/conversations/{sender}/messages")["messages"]
+    return [m["delivery"] for m in messages if m["author"] == "staff"]
+
+
 def test_staff_take_over_talk_with_the_patient_and_hand_back(bot, sender, staff_webhook):
     handoff = hand_off(bot, sender)
     path = f"/handoffs/{handoff['id']}"
@@ -64,7 +69,9 @@ def test_staff_take_over_talk_with_the_patient_and_hand_back(bot, sender, staff_
     assert bot.send(sender, "does microneedling hurt?") == []
 
     staff(bot, "POST", f"{path}/reply", staff="Nurse Kim", text="Hi Sam, this is Kim.")
+    assert deliveries(bot, sender) == ["pending"]  # until the patient's next message
     replies = bot.send(sender, "oh hi Kim")
+    assert deliveries(bot, sender) == ["delivered"]
     assert [(r["text"], r["custom"]) for r in replies] == [
         ("Hi Sam, this is Kim.", {"author": "staff", "staff_name": "Nurse Kim"})
     ]

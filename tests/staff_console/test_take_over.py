@@ -95,15 +95,17 @@ def test_the_console_takes_over_shows_new_patient_messages_and_hands_back(
     console.add_messages(handoff.conversation_id, ("user", "Hi Kim, thank you"))
     polled = staff.get(f"{console.url}{page_path}/transcript", timeout=10).json()
     assert polled["held"] is True
-    assert [(line["speaker"], line["text"]) for line in polled["lines"]] == [
-        ("staff", "Hello, this is Kim."),
-        ("user", "Hi Kim, thank you"),
+    assert [(line["speaker"], line["text"], line["delivery"]) for line in polled["lines"]] == [
+        ("staff", "Hello, this is Kim.", "pending"),  # no Rasa here to deliver it
+        ("user", "Hi Kim, thank you", None),
     ]
     script = staff.get(f"{console.url}/static/console.js", timeout=10)
     assert script.status_code == 200 and "textContent" in script.text
 
     page = staff.get(f"{console.url}{page_path}", timeout=10).text
-    assert re.search(r'<li class="staff"><span class="who">nurse\.kim \(staff\)', page)
+    assert re.search(
+        r'<li class="staff"><span class="who">nurse\.kim \(staff\), not delivered yet', page
+    )
     assert form_post(staff, console, f"{page_path}/release", page).status_code == 303
     page = staff.get(f"{console.url}{page_path}", timeout=10).text
     assert "Handed back to the assistant" in page and "Hand back to the assistant<" not in page
