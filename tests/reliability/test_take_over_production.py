@@ -12,9 +12,11 @@ import requests
 from tests.conftest import STAFF_API_TOKEN
 from tests.content_files import faq_answer
 from tests.e2e.conversation import response_text
+from tests.webchat.visitor import Visitor
 
 REFERENCE = re.compile(r"\bMN-[A-Z0-9]{6}\b")
 AUTH = {"Authorization": f"Bearer {STAFF_API_TOKEN}"}
+PUSH_TIMEOUT_S = 15.0
 
 
 def staff(bot, method: str, path: str, **body) -> dict:
@@ -58,3 +60,26 @@ def test_both_instances_stay_silent_while_staff_hold_the_conversation(production
         faq_answer("duration"),
     ]
     assert production.send_to(1, sender, "does it hurt?")[0]["text"] == faq_answer("pain")
+
+
+def test_a_staff_reply_reaches_the_widget_through_the_load_balancer(production):
+    """Each Rasa server sends only to the widgets connected to it; nginx keeps a visitor on one."""
+    visitor = Visitor(production)
+    try:
+        visitor.say("can I speak to a real person please")
+        visitor.say("Sam Taylor")
+        reference = REFERENCE.search(visitor.say("07700 900123")[-1]).group(0)
+        (handoff,) = [
+            h
+            for h in staff(production, "GET", "/handoffs")["handoffs"]
+            if h["reference"] == reference
+        ]
+        path = f"/handoffs/{handoff['id']}"
+        staff(production, "POST", f"{path}/claim", staff="Nurse Kim")
+        for text in ("Hi Sam, Kim here.", "Are you free to talk?"):
+            staff(production, "POST", f"{path}/reply", staff="Nurse Kim", text=text)
+            assert visitor.next_reply(PUSH_TIMEOUT_S) == text
+        staff(production, "POST", f"{path}/release", staff="Nurse Kim")
+        assert visitor.next_reply(PUSH_TIMEOUT_S) == response_text("utter_assistant_back")
+    finally:
+        visitor.client.disconnect()
