@@ -14,6 +14,7 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel
 
+from clinic_store.database import report_unreadable
 from clinic_store.messages import ConversationMessages, MessageView
 
 logger = logging.getLogger(__name__)
@@ -31,10 +32,8 @@ async def take_pending(conversation_id: str) -> list[MessageView]:
     try:
         return await asyncio.to_thread(ConversationMessages().take_pending, conversation_id)
     except Exception as error:
-        logger.warning(
-            "Could not read staff messages for conversation %s (%s)",
-            conversation_id,
-            type(error).__name__,
+        report_unreadable(
+            logger, error, "Could not read staff messages for conversation %s (%s)", conversation_id
         )
         return []
 

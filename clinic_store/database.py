@@ -8,6 +8,7 @@ of its database URL, so the whole process shares one connection pool per databas
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +36,20 @@ Base = declarative_base(
         }
     )
 )
+
+
+_reported: set[tuple[str, type]] = set()
+
+
+def report_unreadable(logger: logging.Logger, error: Exception, message: str, *args: Any) -> None:
+    """Log that the database could not be used, at WARNING the first time for this message
+    and kind of error, then at DEBUG: a server without the clinic database (`rasa test`)
+    would otherwise say it on every message. The error's type only, never its text (it
+    can quote the statement's parameters)."""
+    key = (message, type(error))
+    level = logging.DEBUG if key in _reported else logging.WARNING
+    _reported.add(key)
+    logger.log(level, message, *args, type(error).__name__)
 
 
 def utcnow() -> datetime:

@@ -21,12 +21,12 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.orm import Session
 
-from clinic_store.database import Repository, iso, utcnow
+from clinic_store.attempts import AttemptLog
+from clinic_store.database import iso, utcnow
 from clinic_store.errors import HandoffNotFound, NotHeld
 from clinic_store.models import (
     ASSISTANT,
     DELIVERED,
-    FAILED,
     PENDING,
     STAFF,
     ConversationMessage,
@@ -115,8 +115,10 @@ def _new_message(handoff: Handoff, author: str, now: datetime, **content: Any) -
     )
 
 
-class ConversationMessages(Repository):
+class ConversationMessages(AttemptLog):
     """Stores staff messages and hands them to the channel that delivers them."""
+
+    model = ConversationMessage
 
     def add_staff_message(
         self, handoff_id: int, staff: str, text: str | None = None, template: str | None = None
@@ -197,20 +199,4 @@ class ConversationMessages(Repository):
         return taken
 
     def record_delivered(self, message_id: int, now: datetime | None = None) -> None:
-        self._record(message_id, status=DELIVERED, delivered_at=now or utcnow())
-
-    def record_failure(self, message_id: int, error: str, retry_at: datetime | None) -> None:
-        """A failed delivery: tried again at `retry_at`, or failed for good when None."""
-        if retry_at is None:
-            self._record(message_id, status=FAILED, last_error=error)
-        else:
-            self._record(message_id, last_error=error, next_attempt_at=retry_at)
-
-    def _record(self, message_id: int, **values: Any) -> None:
-        with self.session() as s, s.begin():
-            s.execute(
-                sa.update(ConversationMessage)
-                .where(ConversationMessage.id == message_id)
-                .values(attempts=ConversationMessage.attempts + 1, **values)
-                .execution_options(synchronize_session=False)
-            )
+        self.record_attempt(message_id, status=DELIVERED, delivered_at=now or utcnow())

@@ -88,7 +88,17 @@ class StaffUser(Base):
     created_at = sa.Column(UTCDateTime, nullable=False)
 
 
-class Notification(Base):
+class Attempted:
+    """Something sent later and retried: how it stands, and when it is tried next."""
+
+    status = sa.Column(sa.String(16), nullable=False)
+    attempts = sa.Column(sa.Integer, nullable=False)
+    last_error = sa.Column(sa.Text)
+    next_attempt_at = sa.Column(UTCDateTime, nullable=False)
+    created_at = sa.Column(UTCDateTime, nullable=False)
+
+
+class Notification(Attempted, Base):
     """One staff notification to send (the outbox), retried until sent or given up."""
 
     __tablename__ = "notifications"
@@ -103,15 +113,10 @@ class Notification(Base):
     )
     channel = sa.Column(sa.String(16), nullable=False)
     kind = sa.Column(sa.String(32), nullable=False, default=NEW_HANDOFF, server_default=NEW_HANDOFF)
-    status = sa.Column(sa.String(16), nullable=False)
-    attempts = sa.Column(sa.Integer, nullable=False)
-    last_error = sa.Column(sa.Text)
-    next_attempt_at = sa.Column(UTCDateTime, nullable=False)
-    created_at = sa.Column(UTCDateTime, nullable=False)
     sent_at = sa.Column(UTCDateTime)
 
 
-class ConversationMessage(Base):
+class ConversationMessage(Attempted, Base):
     """A message to the patient that did not come from Rasa's dialogue: what a member of
     staff wrote, or the assistant saying it is back. Delivered through the patient's
     channel (channels/staff_delivery.py) and retried like the notification outbox."""
@@ -134,9 +139,4 @@ class ConversationMessage(Base):
     # What the text stands for: the domain response of the assistant's "I'm back", or the
     # clinic's WhatsApp template staff sent (its name, or Twilio Content SID), sent as such.
     response = sa.Column(sa.String(100))
-    status = sa.Column(sa.String(16), nullable=False)
-    attempts = sa.Column(sa.Integer, nullable=False)
-    last_error = sa.Column(sa.Text)
-    next_attempt_at = sa.Column(UTCDateTime, nullable=False)
-    created_at = sa.Column(UTCDateTime, nullable=False)
     delivered_at = sa.Column(UTCDateTime)

@@ -7,13 +7,13 @@ what is due and records each attempt here.
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from clinic_store.database import Repository, utcnow
-from clinic_store.models import FAILED, NEW_HANDOFF, PENDING, SENT, Handoff, Notification
+from clinic_store.attempts import AttemptLog
+from clinic_store.database import utcnow
+from clinic_store.models import NEW_HANDOFF, PENDING, SENT, Handoff, Notification
 from clinic_store.views import DueNotification, HandoffView, NotificationView
 
 
@@ -35,8 +35,10 @@ def queue(
     )
 
 
-class Outbox(Repository):
+class Outbox(AttemptLog):
     """Queues staff notifications, takes due ones for sending and records each attempt."""
+
+    model = Notification
 
     def notify(self, handoff_id: int, kind: str, channels: Sequence[str]) -> int:
         """Queue a `kind` notification per channel, unless one is still waiting to be sent
@@ -88,23 +90,7 @@ class Outbox(Repository):
         return taken
 
     def record_sent(self, notification_id: int, now: datetime) -> None:
-        self._record_attempt(notification_id, status=SENT, sent_at=now)
-
-    def record_failure(self, notification_id: int, error: str, retry_at: datetime | None) -> None:
-        """A failed attempt: tried again at `retry_at`, or failed for good when None."""
-        if retry_at is None:
-            self._record_attempt(notification_id, status=FAILED, last_error=error)
-        else:
-            self._record_attempt(notification_id, last_error=error, next_attempt_at=retry_at)
-
-    def _record_attempt(self, notification_id: int, **values: Any) -> None:
-        with self.session() as s, s.begin():
-            s.execute(
-                sa.update(Notification)
-                .where(Notification.id == notification_id)
-                .values(attempts=Notification.attempts + 1, **values)
-                .execution_options(synchronize_session=False)
-            )
+        self.record_attempt(notification_id, status=SENT, sent_at=now)
 
     def notifications(self, handoff_id: int) -> list[NotificationView]:
         """A hand-off's notifications, oldest first."""

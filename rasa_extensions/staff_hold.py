@@ -38,6 +38,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from clinic_store.database import report_unreadable
 from clinic_store.handoffs import HandoffStore
 from rasa_extensions.installer import InstallerComponent
 from rasa_extensions.rasa_version import require_pinned_rasa
@@ -55,10 +56,11 @@ async def held_by_staff(conversation_id: str) -> bool:
     try:
         return await asyncio.to_thread(HandoffStore().held, conversation_id) is not None
     except Exception as error:  # the database is down or not migrated: answer, and say so
-        logger.warning(
+        report_unreadable(
+            logger,
+            error,
             "Could not check whether staff hold conversation %s (%s); the bot answers",
             conversation_id,
-            type(error).__name__,
         )
         return False
 

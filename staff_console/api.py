@@ -38,6 +38,8 @@ from staff_console.replies import Reply, ReplyRefused, send_reply
 from staff_console.transcripts import conversation_transcript
 
 DEFAULT_STAFF = "api"
+# The state changes of a hand-off, each a `HandoffStore` method and a URL (a route pattern).
+MOVES = "claim|release|resolve"
 
 api = Blueprint("api", url_prefix="/api")
 
@@ -107,22 +109,11 @@ async def _move(
     return response.json(handoff.to_json())
 
 
-@api.post("/handoffs/<handoff_id:int>/claim")
+@api.post(f"/handoffs/<handoff_id:int>/<change:{MOVES}>")
 @token_required
-async def claim(request: Request, handoff_id: int) -> HTTPResponse:
-    return await _move(request, handoff_id, request.app.ctx.store.claim)
-
-
-@api.post("/handoffs/<handoff_id:int>/resolve")
-@token_required
-async def resolve(request: Request, handoff_id: int) -> HTTPResponse:
-    return await _move(request, handoff_id, request.app.ctx.store.resolve)
-
-
-@api.post("/handoffs/<handoff_id:int>/release")
-@token_required
-async def release(request: Request, handoff_id: int) -> HTTPResponse:
-    return await _move(request, handoff_id, request.app.ctx.store.release)
+async def change_state(request: Request, handoff_id: int, change: str) -> HTTPResponse:
+    """claim, release or resolve: the `HandoffStore` method of that name."""
+    return await _move(request, handoff_id, getattr(request.app.ctx.store, change))
 
 
 @api.post("/handoffs/<handoff_id:int>/reply")

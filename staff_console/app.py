@@ -32,7 +32,7 @@ from clinic_store.notifications import NotificationWorker
 from clinic_store.settings import Settings, get_settings
 from clinic_store.staff_users import StaffUsers
 from clinic_store.views import HandoffView
-from staff_console.api import api
+from staff_console.api import MOVES, api
 from staff_console.auth import (
     CSRF_FIELD,
     SESSION_COOKIE,
@@ -256,7 +256,7 @@ async def transcript_json(request: Request, handoff_id: int) -> HTTPResponse:
 async def move(
     request: Request, handoff_id: int, change: Callable[[int, str], HandoffView]
 ) -> HTTPResponse:
-    """Claim or resolve in the logged-in member of staff's name, then show the hand-off."""
+    """Claim, hand back or resolve in the logged-in member of staff's name, then show it."""
     try:
         await asyncio.to_thread(change, handoff_id, request.ctx.session.username)
     except HandoffNotFound:
@@ -267,22 +267,11 @@ async def move(
     return response.redirect(f"/handoffs/{handoff_id}", status=303)
 
 
-@pages.post("/handoffs/<handoff_id:int>/claim")
+@pages.post(f"/handoffs/<handoff_id:int>/<change:{MOVES}>")
 @staff_only
-async def claim(request: Request, handoff_id: int) -> HTTPResponse:
-    return await move(request, handoff_id, request.app.ctx.store.claim)
-
-
-@pages.post("/handoffs/<handoff_id:int>/resolve")
-@staff_only
-async def resolve(request: Request, handoff_id: int) -> HTTPResponse:
-    return await move(request, handoff_id, request.app.ctx.store.resolve)
-
-
-@pages.post("/handoffs/<handoff_id:int>/release")
-@staff_only
-async def release(request: Request, handoff_id: int) -> HTTPResponse:
-    return await move(request, handoff_id, request.app.ctx.store.release)
+async def change_state(request: Request, handoff_id: int, change: str) -> HTTPResponse:
+    """The claim, hand back and resolve buttons."""
+    return await move(request, handoff_id, getattr(request.app.ctx.store, change))
 
 
 @pages.post("/handoffs/<handoff_id:int>/reply")

@@ -9,6 +9,7 @@ from clinic_store.database import migrate
 from clinic_store.handoffs import HandoffStore
 from clinic_store.outbox import Outbox
 from tests.actions.trackers import domain_dict, make_tracker
+from tests.clinic_store.test_handoffs import raise_for
 
 PUS = {"entity": "treatment_effect", "value": "infection", "role": "positive"}
 REDNESS = {"entity": "treatment_effect", "value": "redness", "role": "positive"}
@@ -24,14 +25,7 @@ def store(tmp_path, monkeypatch) -> HandoffStore:
 
 
 def held_handoff(store: HandoffStore, sender: str):
-    handoff = store.raise_handoff(
-        conversation_id=sender,
-        channel="rest",
-        reasons=["human_requested"],
-        answers={},
-        summary="Reasons: human_requested.",
-        notify_channels=[],
-    )
+    handoff = raise_for(store, sender, reasons=["human_requested"], notify_channels=[])
     return store.claim(handoff.id, "Nurse Kim")
 
 

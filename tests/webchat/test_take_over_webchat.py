@@ -5,14 +5,11 @@ as the widget does (visitor.py).
 """
 
 import re
-from collections.abc import Iterator
 
-import pytest
 import requests
 
 from tests.conftest import STAFF_API_TOKEN
 from tests.e2e.conversation import response_text
-from tests.servers import RunningBot
 from tests.webchat.visitor import Visitor
 
 REFERENCE = re.compile(r"\bMN-[A-Z0-9]{6}\b")
@@ -20,15 +17,6 @@ AUTH = {"Authorization": f"Bearer {STAFF_API_TOKEN}"}
 # Long enough for a reply the bot should not send to have come.
 SILENCE_S = 3.0
 PUSH_TIMEOUT_S = 15.0
-
-
-@pytest.fixture
-def visitor(bot: RunningBot) -> Iterator[Visitor]:
-    visitor = Visitor(bot)
-    try:
-        yield visitor
-    finally:
-        visitor.client.disconnect()
 
 
 def staff(bot, method: str, path: str, **body) -> requests.Response:
