@@ -1,5 +1,7 @@
 """Staff take a conversation over, write in it and hand it back: the store's side."""
 
+from datetime import timedelta
+
 import pytest
 
 from clinic_store.database import utcnow
@@ -143,3 +145,35 @@ def test_deleting_a_conversation_deletes_its_staff_messages(store, messages):
     store.delete_conversation("forget-8")
 
     assert messages.for_conversation("forget-8") == []
+
+
+def test_a_push_message_is_leased_to_one_sender_and_taken_again_if_it_never_reports(
+    store, messages
+):
+    """A Rasa server that dies while sending loses nothing: after the lease, another sends it."""
+    handoff = raise_for(store, "push-9", channel="whatsapp")
+    store.claim(handoff.id, "Nurse Kim")
+    written = messages.add_staff_message(handoff.id, "Nurse Kim", "hello")
+    now, lease = utcnow(), timedelta(minutes=1)
+
+    assert [m.id for m in messages.take_due(["whatsapp"], now, lease)] == [written.id]
+    assert messages.take_due(["whatsapp"], now, lease) == []  # the other server waits
+    assert messages.take_due(["socketio", "twilio"], now + 2 * lease, lease) == []
+    [again] = messages.take_due(["whatsapp"], now + 2 * lease, lease)
+    messages.record_delivered(again.id)
+    assert messages.take_due(["whatsapp"], now + 4 * lease, lease) == []
+    assert messages.for_conversation("push-9")[0].status == "delivered"
+
+
+def test_a_failed_push_is_retried_then_given_up(store, messages):
+    handoff = raise_for(store, "push-10", channel="twilio")
+    store.claim(handoff.id, "Nurse Kim")
+    written = messages.add_staff_message(handoff.id, "Nurse Kim", "hello")
+    retry_at = utcnow() + timedelta(seconds=30)
+
+    messages.record_failure(written.id, "refused", retry_at)
+    assert messages.take_due(["twilio"], utcnow(), timedelta(minutes=1)) == []
+    [again] = messages.take_due(["twilio"], retry_at, timedelta(minutes=1))
+    assert (again.attempts, again.last_error) == (1, "refused")
+    messages.record_failure(written.id, "refused again", None)
+    assert messages.for_conversation("push-10")[0].status == "failed"

@@ -5,13 +5,18 @@ stay silent while staff hold the conversation, either returns the staff reply
 with the patient's next message, and both answer again once it is handed back.
 """
 
+import os
 import re
+import signal
+from pathlib import Path
 
 import requests
 
 from tests.conftest import STAFF_API_TOKEN
 from tests.content_files import faq_answer
 from tests.e2e.conversation import response_text
+from tests.reliability.test_production import instance_up
+from tests.servers import eventually
 from tests.webchat.visitor import Visitor
 
 REFERENCE = re.compile(r"\bMN-[A-Z0-9]{6}\b")
@@ -83,3 +88,47 @@ def test_a_staff_reply_reaches_the_widget_through_the_load_balancer(production):
         assert visitor.next_reply(PUSH_TIMEOUT_S) == response_text("utter_assistant_back")
     finally:
         visitor.client.disconnect()
+
+
+def test_nothing_is_lost_when_a_rasa_instance_and_the_console_die_while_staff_hold_it(
+    production, sender
+):
+    production.send_to(0, sender, "can I speak to a real person please")
+    production.send_to(0, sender, "Sam Taylor")
+    (reply,) = production.send_to(0, sender, "07700 900123")
+    reference = REFERENCE.search(reply["text"]).group(0)
+    (handoff,) = [
+        h for h in staff(production, "GET", "/handoffs")["handoffs"] if h["reference"] == reference
+    ]
+    path = f"/handoffs/{handoff['id']}"
+    staff(production, "POST", f"{path}/claim", staff="Nurse Kim")
+    staff(production, "POST", f"{path}/reply", staff="Nurse Kim", text="Kim here.")
+
+    killed = [production.rasa_pid(0), *production.pids_running("-m staff_console")]
+    for pid in killed:
+        os.kill(pid, signal.SIGKILL)
+    eventually(lambda: not any(Path(f"/proc/{pid}").exists() for pid in killed))
+
+    # The other instance still knows staff hold it, and hands over the reply.
+    assert [r["text"] for r in production.send_to(1, sender, "hello?")] == ["Kim here."]
+    # supervisord restarts both; the restarted instance stays silent too.
+    eventually(lambda: production.rasa_pid(0) not in (None, *killed), 30)
+    eventually(lambda: instance_up(production, 0), 240, 1)
+    assert production.send_to(0, sender, "still there?") == []
+    eventually(lambda: console_up(production), 60, 1)
+    stored = staff(production, "GET", f"/conversations/{sender}/messages")["messages"]
+    assert [(m["author"], m["text"]) for m in stored][-3:] == [
+        ("staff", "Kim here."),
+        ("patient", "hello?"),
+        ("patient", "still there?"),
+    ]
+
+    staff(production, "POST", f"{path}/resolve", staff="Nurse Kim")
+    assert production.send_to(0, sender, "does it hurt?")[-1]["text"] == faq_answer("pain")
+
+
+def console_up(bot) -> bool:
+    try:
+        return requests.get(f"{bot.console_url}/health", timeout=2).ok
+    except requests.ConnectionError:
+        return False
