@@ -10,7 +10,6 @@ import re
 import time
 
 import pytest
-import requests
 import sqlalchemy as sa
 
 from clinic_store.database import engine_for
@@ -22,12 +21,11 @@ from tests.channels.fakes import (
 )
 from tests.channels.test_conversations import TwilioPatient, WhatsAppPatient, body_text
 from tests.channels.webhooks import new_twilio_sender, new_wa_id, text_payload
-from tests.conftest import STAFF_API_TOKEN
 from tests.e2e.conversation import response_text
 from tests.servers import eventually
+from tests.staff_api import staff_api, take_over, transcript
 
 REFERENCE = re.compile(r"\bMN-[A-Z0-9]{6}\b")
-AUTH = {"Authorization": f"Bearer {STAFF_API_TOKEN}"}
 # Long enough for a reply the bot should not send to have arrived at the fake.
 SILENCE_S = 2.0
 A_DAY_AND_AN_HOUR_S = 25 * 3600
@@ -43,22 +41,8 @@ def twilio_patient(bot, fake_twilio_api: FakeTwilioApi) -> TwilioPatient:
     return TwilioPatient(bot, fake_twilio_api, new_twilio_sender())
 
 
-def staff(bot, method: str, path: str, **body) -> requests.Response:
-    return requests.request(
-        method, f"{bot.console_url}/api{path}", headers=AUTH, json=body or None, timeout=10
-    )
-
-
-def claimed_handoff(bot, reference: str) -> dict:
-    handoffs = staff(bot, "GET", "/handoffs").json()["handoffs"]
-    (handoff,) = [h for h in handoffs if h["reference"] == reference]
-    assert staff(bot, "POST", f"/handoffs/{handoff['id']}/claim", staff="Nurse Kim").ok
-    return handoff
-
-
-def transcript(bot, conversation_id: str) -> list[tuple[str, str]]:
-    messages = staff(bot, "GET", f"/conversations/{conversation_id}/messages").json()["messages"]
-    return [(m["author"], m["text"]) for m in messages]
+def written(bot, conversation_id: str) -> list[tuple[str, str]]:
+    return [(m["author"], m["text"]) for m in transcript(bot, conversation_id)]
 
 
 def age_conversation(bot, conversation_id: str, seconds: float) -> None:
@@ -76,15 +60,14 @@ def test_staff_talk_with_a_whatsapp_patient_through_the_cloud_api(bot, patient):
         done=lambda sent: any(REFERENCE.search(body_text(m)) for m in sent),
     )
     reference = REFERENCE.search(body_text(replies[-1])).group(0)
-    handoff = claimed_handoff(bot, reference)
-    path = f"/handoffs/{handoff['id']}"
+    path = take_over(bot, reference)
 
     before = len(patient.graph.sent_to(patient.number))
     assert patient.post(text_payload(patient.number, "hello, is someone there?")) == 200
     time.sleep(SILENCE_S)
     assert patient.graph.sent_to(patient.number)[before:] == []  # the bot is silent
 
-    assert staff(bot, "POST", f"{path}/reply", staff="Nurse Kim", text="Hi, Kim here.").ok
+    assert staff_api(bot, "POST", f"{path}/reply", staff="Nurse Kim", text="Hi, Kim here.").ok
     sent = patient.graph.wait_for(lambda _: len(patient.graph.sent_to(patient.number)) > before)
     assert sent and patient.graph.sent_to(patient.number)[before:] == [
         {
@@ -95,27 +78,31 @@ def test_staff_talk_with_a_whatsapp_patient_through_the_cloud_api(bot, patient):
             "text": {"body": "Hi, Kim here."},
         }
     ]
-    assert transcript(bot, patient.number)[-2:] == [
+    assert written(bot, patient.number)[-2:] == [
         ("patient", "hello, is someone there?"),
         ("staff", "Hi, Kim here."),
     ]
 
     # A day later WhatsApp would refuse free text: the console says so and offers the template.
     age_conversation(bot, patient.number, A_DAY_AND_AN_HOUR_S)
-    refused = staff(bot, "POST", f"{path}/reply", staff="Nurse Kim", text="Are you still there?")
+    refused = staff_api(
+        bot, "POST", f"{path}/reply", staff="Nurse Kim", text="Are you still there?"
+    )
     assert refused.status_code == 409 and "24 hours" in refused.json()["error"]
     assert refused.json()["window"]["template"] == WHATSAPP_TEMPLATE_NAME
     before = len(patient.graph.sent_to(patient.number))
-    assert staff(bot, "POST", f"{path}/reply", staff="Nurse Kim", template=True).status_code == 201
+    assert (
+        staff_api(bot, "POST", f"{path}/reply", staff="Nurse Kim", template=True).status_code == 201
+    )
     patient.graph.wait_for(lambda _: len(patient.graph.sent_to(patient.number)) > before)
     template = patient.graph.sent_to(patient.number)[-1]
     assert (template["type"], template["template"]["name"]) == ("template", WHATSAPP_TEMPLATE_NAME)
 
     # The patient answers (the window opens again); staff hand back; the patient is told at once.
     assert patient.post(text_payload(patient.number, "yes, still here")) == 200
-    eventually(lambda: transcript(bot, patient.number)[-1] == ("patient", "yes, still here"))
+    eventually(lambda: written(bot, patient.number)[-1] == ("patient", "yes, still here"))
     before = len(patient.graph.sent_to(patient.number))
-    assert staff(bot, "POST", f"{path}/release", staff="Nurse Kim").ok
+    assert staff_api(bot, "POST", f"{path}/release", staff="Nurse Kim").ok
     patient.graph.wait_for(lambda _: len(patient.graph.sent_to(patient.number)) > before)
     assert body_text(patient.graph.sent_to(patient.number)[-1]) == response_text(
         "utter_assistant_back"
@@ -125,18 +112,17 @@ def test_staff_talk_with_a_whatsapp_patient_through_the_cloud_api(bot, patient):
 def test_staff_reply_and_the_template_reach_a_twilio_patient(bot, twilio_patient):
     replies = twilio_patient.say("can I speak to a real person please")
     reference = REFERENCE.search(replies[-1]).group(0)
-    handoff = claimed_handoff(bot, reference)
-    path = f"/handoffs/{handoff['id']}"
+    path = take_over(bot, reference)
     assert twilio_patient.say("hello?") == []  # the bot is silent
 
-    assert staff(bot, "POST", f"{path}/reply", staff="Dr Lee", text="Hello, Dr Lee here.").ok
+    assert staff_api(bot, "POST", f"{path}/reply", staff="Dr Lee", text="Hello, Dr Lee here.").ok
     eventually(
         lambda: twilio_patient.twilio.sent_to(twilio_patient.number)[-1:] == ["Hello, Dr Lee here."]
     )
 
     age_conversation(bot, twilio_patient.number, A_DAY_AND_AN_HOUR_S)
-    assert staff(bot, "POST", f"{path}/reply", staff="Dr Lee", text="still?").status_code == 409
-    assert staff(bot, "POST", f"{path}/reply", staff="Dr Lee", template=True).status_code == 201
+    assert staff_api(bot, "POST", f"{path}/reply", staff="Dr Lee", text="still?").status_code == 409
+    assert staff_api(bot, "POST", f"{path}/reply", staff="Dr Lee", template=True).status_code == 201
     sent = eventually(
         lambda: [
             r.body
@@ -145,5 +131,4 @@ def test_staff_reply_and_the_template_reach_a_twilio_patient(bot, twilio_patient
         ]
     )
     assert sent[0]["ContentSid"] == TWILIO_TEMPLATE_CONTENT_SID
-    delivered = staff(bot, "GET", f"/conversations/{twilio_patient.number}/messages").json()
-    assert [m["author"] for m in delivered["messages"]][-2:] == ["staff", "staff"]
+    assert [m["author"] for m in transcript(bot, twilio_patient.number)][-2:] == ["staff", "staff"]

@@ -8,23 +8,12 @@ urgent report is still flagged as urgent; staff hand back and the bot answers ag
 
 import re
 
-import requests
-
-from tests.conftest import STAFF_API_TOKEN
 from tests.content_files import faq_answer
 from tests.e2e.conversation import response_text
 from tests.servers import eventually
+from tests.staff_api import staff, transcript
 
 REFERENCE = re.compile(r"\bMN-[A-Z0-9]{6}\b")
-AUTH = {"Authorization": f"Bearer {STAFF_API_TOKEN}"}
-
-
-def staff(bot, method: str, path: str, **body) -> dict:
-    reply = requests.request(
-        method, f"{bot.console_url}/api{path}", headers=AUTH, json=body or None, timeout=10
-    )
-    reply.raise_for_status()
-    return reply.json()
 
 
 def hand_off(bot, sender: str) -> dict:
@@ -39,14 +28,12 @@ def hand_off(bot, sender: str) -> dict:
     return handoff
 
 
-def transcript(bot, sender: str) -> list[tuple[str, str | None, str]]:
-    messages = staff(bot, "GET", f"/conversations/{sender}/messages")["messages"]
-    return [(m["author"], m["staff_name"], m["text"]) for m in messages]
+def written(bot, sender: str) -> list[tuple[str, str | None, str]]:
+    return [(m["author"], m["staff_name"], m["text"]) for m in transcript(bot, sender)]
 
 
 def deliveries(bot, sender: str) -> list[str]:
-    messages = staff(bot, "GET", f"/conversations/{sender}/messages")["messages"]
-    return [m["delivery"] for m in messages if m["author"] == "staff"]
+    return [m["delivery"] for m in transcript(bot, sender) if m["author"] == "staff"]
 
 
 def test_staff_take_over_talk_with_the_patient_and_hand_back(bot, sender, staff_webhook):
@@ -56,7 +43,7 @@ def test_staff_take_over_talk_with_the_patient_and_hand_back(bot, sender, staff_
 
     # The bot is silent; what the patient writes is stored and reaches staff.
     assert bot.send(sender, "hello? is anyone there") == []
-    assert transcript(bot, sender)[-1] == ("patient", None, "hello? is anyone there")
+    assert written(bot, sender)[-1] == ("patient", None, "hello? is anyone there")
     told = eventually(
         lambda: [
             p
@@ -76,7 +63,7 @@ def test_staff_take_over_talk_with_the_patient_and_hand_back(bot, sender, staff_
         ("Hi Sam, this is Kim.", {"author": "staff", "staff_name": "Nurse Kim"})
     ]
     assert bot.send(sender, "thanks") == []  # delivered once
-    assert transcript(bot, sender)[-4:] == [
+    assert written(bot, sender)[-4:] == [
         ("patient", None, "does microneedling hurt?"),
         ("staff", "Nurse Kim", "Hi Sam, this is Kim."),
         ("patient", None, "oh hi Kim"),

@@ -12,43 +12,29 @@ from pathlib import Path
 
 import requests
 
-from tests.conftest import STAFF_API_TOKEN
 from tests.content_files import faq_answer
 from tests.e2e.conversation import response_text
 from tests.reliability.test_production import instance_up
 from tests.servers import eventually
+from tests.staff_api import staff, take_over, transcript
 from tests.webchat.visitor import Visitor
 
 REFERENCE = re.compile(r"\bMN-[A-Z0-9]{6}\b")
-AUTH = {"Authorization": f"Bearer {STAFF_API_TOKEN}"}
 PUSH_TIMEOUT_S = 15.0
-
-
-def staff(bot, method: str, path: str, **body) -> dict:
-    reply = requests.request(
-        method, f"{bot.console_url}/api{path}", headers=AUTH, json=body or None, timeout=10
-    )
-    reply.raise_for_status()
-    return reply.json()
 
 
 def test_both_instances_stay_silent_while_staff_hold_the_conversation(production, sender):
     production.send_to(0, sender, "can I speak to a real person please")
     production.send_to(1, sender, "Sam Taylor")
     (reply,) = production.send_to(0, sender, "07700 900123")
-    reference = REFERENCE.search(reply["text"]).group(0)
-    (handoff,) = [
-        h for h in staff(production, "GET", "/handoffs")["handoffs"] if h["reference"] == reference
-    ]
-    path = f"/handoffs/{handoff['id']}"
-    staff(production, "POST", f"{path}/claim", staff="Nurse Kim")
+    path = take_over(production, REFERENCE.search(reply["text"]).group(0))
 
     for turn, text in enumerate(["hello?", "does it hurt?", "anyone there?", "how long is it?"]):
         assert production.send_to(turn % 2, sender, text) == []
     staff(production, "POST", f"{path}/reply", staff="Nurse Kim", text="Kim here, sorry!")
     assert [r["text"] for r in production.send_to(1, sender, "ok")] == ["Kim here, sorry!"]
     assert production.send_to(0, sender, "thanks") == []
-    stored = staff(production, "GET", f"/conversations/{sender}/messages")["messages"]
+    stored = transcript(production, sender)
     patient_texts = [m["text"] for m in stored if m["author"] == "patient"]
     assert patient_texts[-6:] == [
         "hello?",
@@ -73,14 +59,7 @@ def test_a_staff_reply_reaches_the_widget_through_the_load_balancer(production):
     try:
         visitor.say("can I speak to a real person please")
         visitor.say("Sam Taylor")
-        reference = REFERENCE.search(visitor.say("07700 900123")[-1]).group(0)
-        (handoff,) = [
-            h
-            for h in staff(production, "GET", "/handoffs")["handoffs"]
-            if h["reference"] == reference
-        ]
-        path = f"/handoffs/{handoff['id']}"
-        staff(production, "POST", f"{path}/claim", staff="Nurse Kim")
+        path = take_over(production, REFERENCE.search(visitor.say("07700 900123")[-1]).group(0))
         for text in ("Hi Sam, Kim here.", "Are you free to talk?"):
             staff(production, "POST", f"{path}/reply", staff="Nurse Kim", text=text)
             assert visitor.next_reply(PUSH_TIMEOUT_S) == text
@@ -96,12 +75,7 @@ def test_nothing_is_lost_when_a_rasa_instance_and_the_console_die_while_staff_ho
     production.send_to(0, sender, "can I speak to a real person please")
     production.send_to(0, sender, "Sam Taylor")
     (reply,) = production.send_to(0, sender, "07700 900123")
-    reference = REFERENCE.search(reply["text"]).group(0)
-    (handoff,) = [
-        h for h in staff(production, "GET", "/handoffs")["handoffs"] if h["reference"] == reference
-    ]
-    path = f"/handoffs/{handoff['id']}"
-    staff(production, "POST", f"{path}/claim", staff="Nurse Kim")
+    path = take_over(production, REFERENCE.search(reply["text"]).group(0))
     staff(production, "POST", f"{path}/reply", staff="Nurse Kim", text="Kim here.")
 
     killed = [production.rasa_pid(0), *production.pids_running("-m staff_console")]
@@ -116,7 +90,7 @@ def test_nothing_is_lost_when_a_rasa_instance_and_the_console_die_while_staff_ho
     eventually(lambda: instance_up(production, 0), 240, 1)
     assert production.send_to(0, sender, "still there?") == []
     eventually(lambda: console_up(production), 60, 1)
-    stored = staff(production, "GET", f"/conversations/{sender}/messages")["messages"]
+    stored = transcript(production, sender)
     assert [(m["author"], m["text"]) for m in stored][-3:] == [
         ("staff", "Kim here."),
         ("patient", "hello?"),
