@@ -84,6 +84,8 @@ def test_the_console_takes_over_shows_new_patient_messages_and_hands_back(
     assert "Claim and take over" in page and f'action="{page_path}/reply"' not in page
 
     assert form_post(staff, console, f"{page_path}/claim", page).status_code == 303
+    listed = staff.get(f"{console.url}/", timeout=10).text
+    assert f"{handoff.reference}</a>" in listed and "nurse.kim holds the conversation" in listed
     page = staff.get(f"{console.url}{page_path}", timeout=10).text
     assert "holds this conversation: the assistant is not answering" in page
     assert "Hand back to the assistant" in page
