@@ -78,6 +78,13 @@ export TWILIO_AUTH_TOKEN ?=
 export TWILIO_WHATSAPP_NUMBER ?=
 # The public URL Twilio signs; empty: the URL of the request as Rasa sees it.
 export TWILIO_WEBHOOK_URL ?=
+# The clinic's approved WhatsApp template, offered to staff outside the 24-hour window:
+# its name and language (Cloud API), its Content SID (Twilio). Empty: none is offered.
+export WHATSAPP_TEMPLATE_NAME ?=
+export WHATSAPP_TEMPLATE_LANGUAGE ?= en
+export TWILIO_TEMPLATE_CONTENT_SID ?=
+# Minutes a taken-over hand-off may stay idle before it returns to the open list (0: never).
+export HANDOFF_IDLE_MINUTES ?= 30
 # Twilio's REST API; empty: Twilio's own (tests point it at a fake).
 export TWILIO_API_URL ?=
 
@@ -126,7 +133,7 @@ run: train webchat $(RUN_NEEDS)  ## Start the bot, its action server, the chat p
 	@echo "Rasa REST:      $(RASA_PUBLIC_URL)/webhooks/rest/webhook"
 	@echo "Web chat page:  http://$(WEBCHAT_HOST):$(WEBCHAT_PORT)/"
 	@echo "Staff console:  http://$(STAFF_CONSOLE_HOST):$(STAFF_CONSOLE_PORT)/"
-	$(PYTHON) -m actions.persistence
+	$(PYTHON) -m clinic_store
 	$(START_PROCESSES)
 
 shell: train  ## Chat with the bot in the terminal

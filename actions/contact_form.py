@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions.contact_details import is_decline, parse_contact, parse_name
 from actions.form_validation import ASKED_AGAIN_SLOT, SMALL_TALK_RESPONSES, FormReplyValidation
 from actions.handoff import whatsapp_number
-from actions.settings import get_settings
+from clinic_store.settings import get_settings
 
 NAME_SLOT = "contact_name"
 DETAILS_SLOT = "contact_details"

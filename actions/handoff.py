@@ -10,12 +10,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.disclosures import flagged_codes
-from actions.notifications import dispatch_pending
-from actions.persistence import HandoffStore, HandoffView
 from actions.questionnaire import load_questionnaire
 from actions.screening_decision import answered_items
-from actions.settings import Settings, get_settings
-from actions.spool import SpooledHandoff, describe, spool_handoff
+from clinic_store.handoffs import HandoffStore
+from clinic_store.notifications import dispatch_pending
+from clinic_store.outbox import Outbox
+from clinic_store.settings import Settings, get_settings
+from clinic_store.spool import SpooledHandoff, describe, spool_handoff
+from clinic_store.views import HandoffView
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +122,7 @@ async def _store_or_spool(
             settings.handoff_spool_dir,
         )
         return await asyncio.to_thread(spool_handoff, settings.handoff_spool_dir, **details)
-    _notify_in_background(store)
+    notify_in_background(store)
     return handoff
 
 
@@ -163,8 +165,8 @@ class ActionRaiseHandoff(Action):
 _background_tasks: set[asyncio.Task] = set()
 
 
-def _notify_in_background(store: HandoffStore) -> None:
+def notify_in_background(store: HandoffStore) -> None:
     """Send the queued notifications without making the person wait for them."""
-    task = asyncio.get_running_loop().create_task(dispatch_pending(store))
+    task = asyncio.get_running_loop().create_task(dispatch_pending(Outbox(store.database_url)))
     _background_tasks.add(task)  # keeps a reference so the task is not garbage-collected
     task.add_done_callback(_background_tasks.discard)

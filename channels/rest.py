@@ -4,17 +4,20 @@ Rasa's own `rest` channel reads `request.json` without checks: invalid JSON, a
 wrong content type or a missing sender end in a server error. This one checks
 the request first and cleans the message text (see user_text.py). Same name,
 URL and response format as Rasa's; configured in credentials.yml as `rest`.
+Messages staff wrote in the console come back with the answer
+(staff_messages.py), marked by `custom.author` "staff" and the staff member's name.
 """
 
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from channels.staff_messages import hand_over
 from channels.user_text import clean_user_text
 
 MAX_SENDER_CHARS = 255
@@ -55,7 +58,16 @@ class ClinicRestInput(RestInput):
         return clean_user_text(req.json.get("message"))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        async def with_staff_messages(message: UserMessage) -> None:
+            """Staff messages written before the patient's, the bot's answer, then any since."""
+            collecting = isinstance(message.output_channel, CollectingOutputChannel)
+            if collecting:
+                await hand_over(message.output_channel, message.sender_id)
+            await on_new_message(message)
+            if collecting:
+                await hand_over(message.output_channel, message.sender_id)
+
+        webhook = super().blueprint(with_staff_messages)
 
         @webhook.middleware("request")
         async def reject_bad_requests(request: Request) -> response.HTTPResponse | None:

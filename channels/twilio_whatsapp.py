@@ -69,11 +69,24 @@ class TwilioWhatsAppOutput(TwilioOutput):
         await self._send_body(recipient_id, with_numbered_options(text or "", buttons))
         await self._options.remember(recipient_id, buttons)
 
-    async def _send_body(self, recipient_id: str, text: str) -> None:
+    async def deliver_text(self, recipient_id: str, text: str) -> bool:
+        """A message from clinic staff, as text; whether Twilio accepted every part."""
+        await self._options.forget(recipient_id)
+        return await self._send_body(recipient_id, text)
+
+    async def deliver_template(self, recipient_id: str, name: str, language: str) -> bool:
+        """The clinic's approved template: on Twilio, its Content SID; whether sent."""
+        message = {"to": recipient_id, "from_": self.twilio_number, "content_sid": name}
+        return await self._send_message(message) is not None
+
+    async def _send_body(self, recipient_id: str, text: str) -> bool:
         for part in split_text(text, BODY_LIMIT):
-            await self._send_message(
+            sent = await self._send_message(
                 {"to": recipient_id, "from_": self.twilio_number, "body": part}
             )
+            if sent is None:
+                return False
+        return True
 
     async def _send_message(self, message_data: dict[str, Any]) -> Any | None:
         """Like Rasa's, but off the event loop (the Twilio client blocks) and never raising.

@@ -102,13 +102,25 @@ class WhatsAppCloudOutput(OutputChannel):
         await self._send(messages)
         await self._options.remember(recipient_id, buttons)
 
-    async def _send(self, messages: list[GraphMessage]) -> None:
+    async def deliver_text(self, recipient_id: str, text: str) -> bool:
+        """A message from clinic staff, as text; whether the Graph API accepted every part."""
+        await self._options.forget(recipient_id)
+        return await self._send(text_messages(recipient_id, text))
+
+    async def deliver_template(self, recipient_id: str, name: str, language: str) -> bool:
+        """The clinic's approved template (outside WhatsApp's 24-hour window); whether sent."""
+        template = {"name": name, "language": {"code": language}}
+        message = {"messaging_product": "whatsapp", "to": recipient_id, "type": "template"}
+        return await self._send([{**message, "template": template}])
+
+    async def _send(self, messages: list[GraphMessage]) -> bool:
         headers = {"Authorization": f"Bearer {self._settings.access_token}"}
         async with aiohttp.ClientSession(timeout=GRAPH_TIMEOUT, headers=headers) as session:
             for message in messages:
                 # Later parts make no sense without the earlier ones.
                 if not await self._post(session, message):
-                    return
+                    return False
+        return True
 
     async def _post(self, session: aiohttp.ClientSession, message: GraphMessage) -> bool:
         try:

@@ -1,7 +1,7 @@
-"""Alembic environment: migrates DATABASE_URL, or the URL `actions.persistence.migrate` passes.
+"""Alembic environment: migrates DATABASE_URL, or the URL `clinic_store.database.migrate` passes.
 
 The models' metadata is the target, so `alembic revision --autogenerate` compares
-the database with `actions/persistence.py`.
+the database with `clinic_store/models.py`.
 """
 
 from logging.config import fileConfig
@@ -9,8 +9,9 @@ from logging.config import fileConfig
 import sqlalchemy as sa
 from alembic import context
 
-from actions.persistence import Base, engine_for
-from actions.settings import get_settings
+import clinic_store.models  # noqa: F401  (the tables, on Base.metadata)
+from clinic_store.database import Base, engine_for
+from clinic_store.settings import get_settings
 
 # Keep any two processes from migrating the same PostgreSQL database at once
 # (the action server and the console both migrate at start-up).

@@ -13,8 +13,10 @@ import json
 import logging
 import sys
 
-from actions.persistence import HandoffStore, StaffUserExists, migrate
-from actions.settings import Settings, get_settings
+from clinic_store.database import migrate
+from clinic_store.handoffs import HandoffStore
+from clinic_store.settings import Settings, get_settings
+from clinic_store.staff_users import StaffUserExists, StaffUsers
 from staff_console.retention import purge_expired
 
 
@@ -34,7 +36,7 @@ def create_user(settings: Settings, username: str) -> int:
         return 1
     migrate(settings.database_url)
     try:
-        HandoffStore(settings.database_url).create_staff_user(username, password)
+        StaffUsers(settings.database_url).create(username, password)
     except StaffUserExists:
         print(f"There is already a staff user called {username!r}.", file=sys.stderr)
         return 1

@@ -2,13 +2,22 @@
 
 GET  /api/handoffs[?status=open]      hand-offs, urgent first, then oldest
 GET  /api/handoffs/<id>               one hand-off, with its transcript
-POST /api/handoffs/<id>/claim         body {"staff": "..."} (optional; default "api")
-POST /api/handoffs/<id>/resolve       likewise
+POST /api/handoffs/<id>/claim         take the conversation over (the bot stops answering);
+                                      body {"staff": "..."} (optional; default "api")
+POST /api/handoffs/<id>/reply         body {"text": "...", "staff": "..."}: a message to the
+                                      patient, through their channel (201, the stored message);
+                                      on WhatsApp after 24 hours without a patient message, 409
+                                      with "window": send {"template": true} for the template
+POST /api/handoffs/<id>/release       hand the conversation back to the assistant; the
+                                      hand-off stays claimed. Body as for claim
+POST /api/handoffs/<id>/resolve       close it (a held conversation is handed back too)
+GET  /api/conversations/<id>/messages the transcript: who wrote each message (patient, bot
+                                      or staff, with the staff member's name) and when
 GET  /api/conversations/<id>/export   everything stored about a conversation
 DELETE /api/conversations/<id>        delete everything stored about it
 
 401 without the token (or when no token is configured), 404 for an unknown id,
-409 for a claim or resolve the hand-off's status does not allow.
+409 for a claim, reply, release or resolve the hand-off's state does not allow.
 """
 
 import asyncio
@@ -20,12 +29,17 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.persistence import STATUSES, HandoffNotFound, HandoffView, InvalidTransition
+from clinic_store.errors import HandoffNotFound, InvalidTransition
+from clinic_store.models import STATUSES
+from clinic_store.views import HandoffView
 from staff_console.auth import Handler, bearer_token_valid
 from staff_console.privacy import delete_conversation, export_conversation
-from staff_console.transcripts import read_transcript
+from staff_console.replies import Reply, ReplyRefused, send_reply
+from staff_console.transcripts import conversation_transcript
 
 DEFAULT_STAFF = "api"
+# The state changes of a hand-off, each a `HandoffStore` method and a URL (a route pattern).
+MOVES = "claim|release|resolve"
 
 api = Blueprint("api", url_prefix="/api")
 
@@ -61,19 +75,30 @@ async def get_handoff(request: Request, handoff_id: int) -> HTTPResponse:
     handoff = await asyncio.to_thread(request.app.ctx.store.get, handoff_id)
     if handoff is None:
         return error(404, "no such hand-off")
-    transcript = await asyncio.to_thread(
-        read_transcript, request.app.ctx.settings.tracker_store_url, handoff.conversation_id
-    )
+    transcript = await asyncio.to_thread(transcript_of, request, handoff.conversation_id)
     return response.json({**handoff.to_json(), "transcript": [m.to_json() for m in transcript]})
+
+
+def transcript_of(request: Request, conversation_id: str) -> list:
+    settings = request.app.ctx.settings
+    return conversation_transcript(
+        settings.tracker_store_url, settings.database_url, conversation_id
+    )
+
+
+def staff_of(request: Request) -> str | None:
+    """The body's `staff` (default "api"), or None when the body is not like that."""
+    body = request.json or {}
+    staff = body.get("staff", DEFAULT_STAFF) if isinstance(body, dict) else None
+    return staff if isinstance(staff, str) and staff.strip() else None
 
 
 async def _move(
     request: Request, handoff_id: int, move: Callable[[int, str], HandoffView]
 ) -> HTTPResponse:
-    """Claim or resolve, in the name of the body's `staff` (default "api")."""
-    body = request.json or {}
-    staff = body.get("staff", DEFAULT_STAFF) if isinstance(body, dict) else None
-    if not isinstance(staff, str) or not staff.strip():
+    """Claim, release or resolve, in the name of the body's `staff` (default "api")."""
+    staff = staff_of(request)
+    if staff is None:
         return error(400, 'the body must be like {"staff": "name"}')
     try:
         handoff = await asyncio.to_thread(move, handoff_id, staff)
@@ -84,16 +109,40 @@ async def _move(
     return response.json(handoff.to_json())
 
 
-@api.post("/handoffs/<handoff_id:int>/claim")
+@api.post(f"/handoffs/<handoff_id:int>/<change:{MOVES}>")
 @token_required
-async def claim(request: Request, handoff_id: int) -> HTTPResponse:
-    return await _move(request, handoff_id, request.app.ctx.store.claim)
+async def change_state(request: Request, handoff_id: int, change: str) -> HTTPResponse:
+    """claim, release or resolve: the `HandoffStore` method of that name."""
+    return await _move(request, handoff_id, getattr(request.app.ctx.store, change))
 
 
-@api.post("/handoffs/<handoff_id:int>/resolve")
+@api.post("/handoffs/<handoff_id:int>/reply")
 @token_required
-async def resolve(request: Request, handoff_id: int) -> HTTPResponse:
-    return await _move(request, handoff_id, request.app.ctx.store.resolve)
+async def reply(request: Request, handoff_id: int) -> HTTPResponse:
+    """{"text": ...}, or {"template": true} for the clinic's WhatsApp template."""
+    staff, body = staff_of(request), request.json
+    text = body.get("text") if isinstance(body, dict) else None
+    template = isinstance(body, dict) and body.get("template") is True
+    if staff is None or not (isinstance(text, str) or template):
+        return error(400, 'the body must be like {"text": "...", "staff": "name"}')
+    handoff = await asyncio.to_thread(request.app.ctx.store.get, handoff_id)
+    try:
+        message = await send_reply(
+            request.app.ctx.settings, handoff, staff, Reply(text=text, template=template)
+        )
+    except ReplyRefused as refused:
+        details = {"window": refused.window.to_json()} if refused.window else {}
+        return response.json({"error": str(refused), **details}, status=refused.status)
+    return response.json(message.to_json(), status=201)
+
+
+@api.get("/conversations/<conversation_id:str>/messages")
+@token_required
+async def messages(request: Request, conversation_id: str) -> HTTPResponse:
+    transcript = await asyncio.to_thread(transcript_of, request, conversation_id)
+    return response.json(
+        {"conversation_id": conversation_id, "messages": [m.to_json() for m in transcript]}
+    )
 
 
 @api.get("/conversations/<conversation_id:str>/export")

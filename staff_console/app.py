@@ -1,9 +1,11 @@
-"""The staff console: hand-offs for clinic staff to claim and resolve, as web pages and JSON.
+"""The staff console: hand-offs for clinic staff to take over, answer, hand back and resolve.
 
 `create_app(settings)` migrates the database, then builds the Sanic app: the
-pages below (login required), the JSON API (`staff_console.api`) and a
-background `NotificationWorker` that retries staff notifications, and the daily
-retention purge (`staff_console.retention`).
+pages below (login required), the JSON API (`staff_console.api`), a background
+`NotificationWorker` that retries staff notifications, the daily retention
+purge (`staff_console.retention`) and the return of idle taken-over hand-offs
+(`staff_console.idle`). A hand-off's page polls its transcript
+(static/console.js), so what the patient writes appears without a reload.
 """
 
 import asyncio
@@ -21,19 +23,16 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.notifications import NotificationWorker
-from actions.persistence import (
-    ACTIVE_STATUSES,
-    STATUSES,
-    HandoffNotFound,
-    HandoffStore,
-    HandoffView,
-    InvalidTransition,
-    migrate,
-    utcnow,
-)
-from actions.settings import Settings, get_settings
-from staff_console.api import api
+from clinic_store.database import migrate, utcnow
+from clinic_store.errors import HandoffNotFound, InvalidTransition
+from clinic_store.handoffs import HandoffStore
+from clinic_store.messages import ConversationMessages
+from clinic_store.models import ACTIVE_STATUSES, STATUSES
+from clinic_store.notifications import NotificationWorker
+from clinic_store.settings import Settings, get_settings
+from clinic_store.staff_users import StaffUsers
+from clinic_store.views import HandoffView
+from staff_console.api import MOVES, api
 from staff_console.auth import (
     CSRF_FIELD,
     SESSION_COOKIE,
@@ -44,8 +43,11 @@ from staff_console.auth import (
     set_session_cookie,
     staff_only,
 )
+from staff_console.idle import ReturnIdle
+from staff_console.replies import Reply, ReplyRefused, send_reply
 from staff_console.retention import DailyPurge
-from staff_console.transcripts import read_transcript
+from staff_console.transcripts import TranscriptLine, conversation_transcript
+from staff_console.whatsapp_window import window
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +60,10 @@ LIST_FILTERS: dict[str, tuple[str, ...] | None] = {
     "all": None,
 }
 SECURITY_HEADERS = {
-    # No scripts at all; the only style is the base template's inline <style>.
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    # Only the console's own script (the transcript poll), and its own JSON;
+    # the only style is the base template's inline <style>.
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; connect-src 'self'; "
+    "style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     # Pages hold health information: no browser or proxy may keep a copy.
@@ -96,10 +99,23 @@ def answer(value: Any) -> str:
     return str(value)
 
 
+DELIVERY_LABELS = {"pending": "not delivered yet", "failed": "could not be delivered"}
+
+
+def author_label(line: TranscriptLine) -> str:
+    """Who wrote a transcript line, as staff read it, and whether what staff sent arrived."""
+    if line.speaker == "staff":
+        who = f"{line.staff_name} (staff)"
+    else:
+        who = "Patient" if line.speaker == "user" else "Assistant"
+    delivery = DELIVERY_LABELS.get(line.delivery or "")
+    return f"{who}, {delivery}" if delivery else who
+
+
 def templates() -> Environment:
     # Autoescape everywhere: the pages show what patients typed.
     environment = Environment(loader=FileSystemLoader(PACKAGE_DIR / "templates"), autoescape=True)
-    environment.filters.update(age=age, when=when, answer=answer)
+    environment.filters.update(age=age, when=when, answer=answer, author_label=author_label)
     environment.globals.update(reason_labels=reason_labels(), csrf_field=CSRF_FIELD)
     return environment
 
@@ -168,7 +184,7 @@ async def login(request: Request) -> HTTPResponse:
     username = request.form.get("username", "")
     password = request.form.get("password", "")
     # bcrypt takes a while on purpose: off the event loop.
-    if not await asyncio.to_thread(request.app.ctx.store.verify_staff_user, username, password):
+    if not await asyncio.to_thread(request.app.ctx.staff_users.verify, username, password):
         limiter.record_failure(client)
         return login_page(request, session, 401, "Wrong username or password.")
     limiter.reset(client)
@@ -204,20 +220,43 @@ async def handoff_detail(request: Request, handoff_id: int) -> HTTPResponse:
     handoff = await asyncio.to_thread(request.app.ctx.store.get, handoff_id)
     if handoff is None:
         return not_found(request)
+    transcript = await transcript_or_none(request, handoff)
+    settings = request.app.ctx.settings
+    whatsapp = window(handoff.channel, transcript or [], utcnow(), settings)
+    return render(request, "detail.html", handoff=handoff, transcript=transcript, window=whatsapp)
+
+
+async def transcript_or_none(request: Request, handoff: HandoffView) -> list[TranscriptLine] | None:
+    """The conversation, or None when it cannot be read (the hand-off is worth showing anyway)."""
+    settings = request.app.ctx.settings
     try:
-        transcript = await asyncio.to_thread(
-            read_transcript, request.app.ctx.settings.tracker_store_url, handoff.conversation_id
+        return await asyncio.to_thread(
+            conversation_transcript,
+            settings.tracker_store_url,
+            settings.database_url,
+            handoff.conversation_id,
         )
-    except Exception:  # the hand-off is still worth showing without its conversation
+    except Exception:
         logger.exception("Could not read the transcript of hand-off %s", handoff.reference)
-        transcript = None
-    return render(request, "detail.html", handoff=handoff, transcript=transcript)
+        return None
+
+
+@pages.get("/handoffs/<handoff_id:int>/transcript")
+@staff_only
+async def transcript_json(request: Request, handoff_id: int) -> HTTPResponse:
+    """The page's poll: the transcript and whether staff hold the conversation, as JSON."""
+    handoff = await asyncio.to_thread(request.app.ctx.store.get, handoff_id)
+    if handoff is None:
+        return response.json({"error": "no such hand-off"}, status=404)
+    transcript = await transcript_or_none(request, handoff)
+    lines = [] if transcript is None else [line.to_json() for line in transcript]
+    return response.json({"status": handoff.status, "held": handoff.bot_paused, "lines": lines})
 
 
 async def move(
     request: Request, handoff_id: int, change: Callable[[int, str], HandoffView]
 ) -> HTTPResponse:
-    """Claim or resolve in the logged-in member of staff's name, then show the hand-off."""
+    """Claim, hand back or resolve in the logged-in member of staff's name, then show it."""
     try:
         await asyncio.to_thread(change, handoff_id, request.ctx.session.username)
     except HandoffNotFound:
@@ -228,16 +267,29 @@ async def move(
     return response.redirect(f"/handoffs/{handoff_id}", status=303)
 
 
-@pages.post("/handoffs/<handoff_id:int>/claim")
+@pages.post(f"/handoffs/<handoff_id:int>/<change:{MOVES}>")
 @staff_only
-async def claim(request: Request, handoff_id: int) -> HTTPResponse:
-    return await move(request, handoff_id, request.app.ctx.store.claim)
+async def change_state(request: Request, handoff_id: int, change: str) -> HTTPResponse:
+    """The claim, hand back and resolve buttons."""
+    return await move(request, handoff_id, getattr(request.app.ctx.store, change))
 
 
-@pages.post("/handoffs/<handoff_id:int>/resolve")
+@pages.post("/handoffs/<handoff_id:int>/reply")
 @staff_only
-async def resolve(request: Request, handoff_id: int) -> HTTPResponse:
-    return await move(request, handoff_id, request.app.ctx.store.resolve)
+async def reply(request: Request, handoff_id: int) -> HTTPResponse:
+    """A message to the patient (or the WhatsApp template) in the logged-in member's name."""
+    back = f"/handoffs/{handoff_id}"
+    handoff = await asyncio.to_thread(request.app.ctx.store.get, handoff_id)
+    wanted = Reply(
+        text=request.form.get("text", ""), template=request.form.get("template") == "yes"
+    )
+    try:
+        await send_reply(request.app.ctx.settings, handoff, request.ctx.session.username, wanted)
+    except ReplyRefused as refused:
+        if refused.status == 404:
+            return not_found(request)
+        return render(request, "error.html", refused.status, message=str(refused), back=back)
+    return response.redirect(back, status=303)
 
 
 def session_secret(settings: Settings) -> str:
@@ -255,11 +307,15 @@ def create_app(settings: Settings | None = None) -> Sanic:
     app = Sanic("staff_console", configure_logging=False)
     app.ctx.settings = settings
     app.ctx.store = HandoffStore(settings.database_url)
+    app.ctx.staff_users = StaffUsers(settings.database_url)
+    app.ctx.messages = ConversationMessages(settings.database_url)
     app.ctx.signer = SessionSigner(session_secret(settings))
     app.ctx.login_limiter = LoginRateLimiter()
     app.ctx.templates = templates()
     app.ctx.worker = NotificationWorker(app.ctx.store, spool_dir=settings.handoff_spool_dir)
     app.ctx.purge = DailyPurge(settings, app.ctx.store)
+    app.ctx.idle = ReturnIdle(app.ctx.store, settings.handoff_idle_minutes)
+    app.static("/static", PACKAGE_DIR / "static", name="static")
     app.blueprint(pages)
     app.blueprint(api)
 
@@ -275,10 +331,13 @@ def create_app(settings: Settings | None = None) -> Sanic:
     async def start_worker(*_: Any) -> None:
         app.ctx.worker.start()
         app.ctx.purge.start()
+        if settings.handoff_idle_minutes:
+            app.ctx.idle.start()
 
     @app.before_server_stop
     async def stop_worker(*_: Any) -> None:
         await app.ctx.worker.stop()
         await app.ctx.purge.stop()
+        await app.ctx.idle.stop()
 
     return app

@@ -2,9 +2,10 @@
 
 Patients' health answers are personal data. A conversation lives in two places:
 Rasa's tracker store (every event, messages included) and the project's own
-tables (hand-offs with questionnaire answers and contact details, and their
-notifications), plus, while the database was unreachable, hand-offs spooled to
-disk (actions/spool.py). Export gathers all three; deletion removes all three. Retention
+tables (hand-offs with questionnaire answers and contact details, their
+notifications, and what staff wrote in the conversation), plus, while the
+database was unreachable, hand-offs spooled to disk (clinic_store/spool.py).
+Export gathers all three; deletion removes all three. Retention
 (retention.py) deletes expired conversations with the same function.
 """
 
@@ -15,9 +16,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from actions.persistence import HandoffStore, engine_for
-from actions.settings import Settings
-from actions.spool import SpooledHandoff, pending
+from clinic_store.database import engine_for
+from clinic_store.handoffs import HandoffStore
+from clinic_store.messages import ConversationMessages
+from clinic_store.settings import Settings
+from clinic_store.spool import SpooledHandoff, pending
 from staff_console.transcripts import EVENTS
 
 
@@ -39,11 +42,14 @@ def export_conversation(
         with engine_for(settings.tracker_store_url).connect() as connection:
             events = [json.loads(data or "{}") for (data,) in connection.execute(query)]
     handoffs = [h.to_json() for h in store.list() if h.conversation_id == conversation_id]
+    staff_messages = ConversationMessages(store.database_url).for_conversation(conversation_id)
     spooled = [asdict(record) for _, record in spooled_handoffs(settings, conversation_id)]
     return {
         "conversation_id": conversation_id,
         "events": events,
         "handoffs": handoffs,
+        # What staff wrote to the person (with their names), and the assistant's "I'm back".
+        "staff_messages": [message.to_json() for message in staff_messages],
         "spooled_handoffs": spooled,
     }
 

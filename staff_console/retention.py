@@ -14,9 +14,11 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from actions.background import PeriodicTask
-from actions.persistence import ACTIVE_STATUSES, HandoffStore, engine_for, utcnow
-from actions.settings import Settings
+from clinic_store.background import PeriodicTask
+from clinic_store.database import engine_for, utcnow
+from clinic_store.handoffs import HandoffStore
+from clinic_store.models import ACTIVE_STATUSES
+from clinic_store.settings import Settings
 from staff_console.privacy import delete_conversation, has_events
 from staff_console.transcripts import EVENTS
 

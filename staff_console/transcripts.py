@@ -1,8 +1,11 @@
-"""A conversation's messages, read from Rasa's SQL tracker store (TRACKER_STORE_URL).
+"""A conversation's messages: Rasa's SQL tracker store (TRACKER_STORE_URL) and staff's.
 
 Rasa keeps one row per event in its `events` table: `sender_id` is the
 conversation, `type_name` the kind of event, and `data` the event as JSON text.
 Only what the person and the bot said is shown to staff, in the order it was said.
+What staff wrote in the console (and the assistant's "I'm back" when they hand
+the conversation back) is in the clinic database (clinic_store/messages.py);
+`conversation_transcript` puts both together in time order.
 """
 
 import json
@@ -11,9 +14,13 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from actions.persistence import engine_for
+from clinic_store.database import engine_for
+from clinic_store.messages import ConversationMessages, MessageView
+from clinic_store.models import STAFF
 
 SPEAKERS = ("user", "bot")
+# Who wrote a line, in the words of the API: the patient, the bot or a member of staff.
+AUTHORS = {"user": "patient", "bot": "bot", "staff": "staff"}
 
 # Just the columns read here; the table itself is Rasa's.
 EVENTS = sa.table(
@@ -28,15 +35,29 @@ EVENTS = sa.table(
 
 @dataclass(frozen=True)
 class TranscriptLine:
-    """One message: `speaker` is "user" or "bot"."""
+    """One message: `speaker` is "user", "bot" or "staff" (then with the staff member's name)."""
 
     speaker: str
     text: str
     sent_at: datetime | None
+    staff_name: str | None = None
+    # For what the clinic sent: "pending", "delivered" or "failed" (None for Rasa's lines).
+    delivery: str | None = None
+
+    @property
+    def author(self) -> str:
+        return AUTHORS[self.speaker]
 
     def to_json(self) -> dict[str, str | None]:
         sent_at = self.sent_at.isoformat() if self.sent_at else None
-        return {"speaker": self.speaker, "text": self.text, "sent_at": sent_at}
+        return {
+            "speaker": self.speaker,
+            "author": self.author,
+            "staff_name": self.staff_name,
+            "text": self.text,
+            "sent_at": sent_at,
+            "delivery": self.delivery,
+        }
 
 
 def _line(type_name: str, timestamp: float | None, data: str | None) -> TranscriptLine | None:
@@ -61,3 +82,26 @@ def read_transcript(tracker_store_url: str, conversation_id: str) -> list[Transc
     with engine.connect() as connection:
         lines = (_line(*row) for row in connection.execute(query))
         return [line for line in lines if line is not None]
+
+
+def _message_line(message: MessageView) -> TranscriptLine:
+    speaker = "staff" if message.author == STAFF else "bot"
+    return TranscriptLine(
+        speaker, message.text or "", message.created_at, message.staff_name, message.status
+    )
+
+
+def conversation_transcript(
+    tracker_store_url: str, database_url: str, conversation_id: str
+) -> list[TranscriptLine]:
+    """What the patient, the bot and staff wrote in the conversation, oldest first."""
+    lines = read_transcript(tracker_store_url, conversation_id)
+    staff = ConversationMessages(database_url).for_conversation(conversation_id)
+    if not staff:
+        return lines
+    earliest = datetime.min.replace(tzinfo=UTC)
+    # sorted() is stable: lines written at the same moment keep their order.
+    return sorted(
+        [*lines, *(_message_line(message) for message in staff)],
+        key=lambda line: line.sent_at or earliest,
+    )

@@ -5,7 +5,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contact_form import ValidateContactForm
 from actions.form_validation import FormReplyValidation
-from actions.settings import get_settings
+from clinic_store.settings import get_settings
 from tests.actions.trackers import domain_dict, make_tracker, mention, slot_events
 
 FORM = "contact_form"

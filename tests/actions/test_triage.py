@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import reasons_for_request
-from actions.persistence import priority_for
 from actions.triage import (
     ActionTriagePostTreatment,
     Decision,
@@ -27,6 +26,7 @@ from actions.triage import (
 from clinic_nlp.mentions import MentionDetector, Status, get_triage_detector
 from clinic_nlp.treatment_time import TreatmentTime
 from clinic_nlp.triage_content import Kind, get_triage
+from clinic_store.handoffs import priority_for
 from tests.actions.trackers import domain_dict, make_tracker, slot_events
 
 TABLE = Path(__file__).resolve().parents[1] / "data" / "triage_statements.yml"

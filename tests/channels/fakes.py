@@ -27,6 +27,9 @@ WHATSAPP_PHONE_NUMBER_ID = "100200300400500"
 TWILIO_ACCOUNT_SID = "AC" + "0" * 32
 TWILIO_AUTH_TOKEN = "test-twilio-auth-token"
 TWILIO_WHATSAPP_NUMBER = "whatsapp:+14155238886"
+# The clinic's approved templates, offered outside WhatsApp's 24-hour window.
+WHATSAPP_TEMPLATE_NAME = "clinic_follow_up"
+TWILIO_TEMPLATE_CONTENT_SID = "HX" + "1" * 32
 WAIT_TIMEOUT_S = 60
 
 
@@ -167,8 +170,12 @@ class FakeTwilioApi(FakeApi):
         }
 
     def sent_to(self, recipient: str) -> list[str]:
-        """The message texts sent to `recipient`, in order."""
-        return [r.body["Body"] for r in self.received if r.body.get("To") == recipient]
+        """The message texts sent to `recipient`, in order (templates have none)."""
+        return [
+            r.body["Body"]
+            for r in self.received
+            if r.body.get("To") == recipient and "Body" in r.body
+        ]
 
 
 @pytest.fixture(scope="session")
@@ -188,4 +195,8 @@ def fake_twilio_api() -> Iterator[FakeTwilioApi]:
 @pytest.fixture(scope="session")
 def whatsapp_env(fake_graph_api: FakeGraphApi, fake_twilio_api: FakeTwilioApi) -> dict[str, str]:
     """The bot's environment for its WhatsApp channels: test secrets, the fakes' URLs."""
-    return {**fake_graph_api.env, **fake_twilio_api.env}
+    templates = {
+        "WHATSAPP_TEMPLATE_NAME": WHATSAPP_TEMPLATE_NAME,
+        "TWILIO_TEMPLATE_CONTENT_SID": TWILIO_TEMPLATE_CONTENT_SID,
+    }
+    return {**fake_graph_api.env, **fake_twilio_api.env, **templates}

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pytest
 import requests
 
-from actions.persistence import HandoffStore
 from actions.questionnaire import load_questionnaire
+from clinic_store.handoffs import HandoffStore
 from tests.channels.fakes import WHATSAPP_VERIFY_TOKEN, FakeGraphApi, FakeTwilioApi
 from tests.channels.webhooks import (
     meta_request,

@@ -25,6 +25,7 @@ REPLACED = {
     "event_types": [(Event, "resolve_by_type")],
     "graph_runner": [(DaskGraphRunner, "run")],
     "nlu_results": [(MessageProcessor, "_parse_message_with_graph")],
+    "staff_hold": [(MessageProcessor, "_run_prediction_loop")],
     "tracker_copy": [(DialogueStateTracker, "copy")],
 }
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -20,8 +20,11 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from actions import persistence
-from actions.persistence import HandoffStore, HandoffView, engine_for, migrate
+from clinic_store import staff_users
+from clinic_store.database import engine_for, migrate
+from clinic_store.handoffs import HandoffStore
+from clinic_store.staff_users import StaffUsers
+from clinic_store.views import HandoffView
 from tests.servers import REPO_ROOT, free_port, stop_group, wait_until_up
 
 USERNAME, PASSWORD = "nurse.kim", "correct horse battery"
@@ -85,8 +88,8 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     migrate(database_url)
     store = HandoffStore(database_url)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(persistence, "BCRYPT_ROUNDS", 4)  # quick logins
-        store.create_staff_user(USERNAME, PASSWORD)
+        patch.setattr(staff_users, "BCRYPT_ROUNDS", 4)  # quick logins
+        StaffUsers(database_url).create(USERNAME, PASSWORD)
     with engine_for(tracker_store_url).begin() as connection:
         connection.execute(sa.text(RASA_EVENTS_TABLE))
 
@@ -99,6 +102,8 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         "STAFF_CONSOLE_PORT": str(port),
         "STAFF_API_TOKEN": API_TOKEN,
         "STAFF_SESSION_SECRET": "test-session-secret",
+        # Taken-over hand-offs come back to the open list after 6 s idle (test_take_over.py).
+        "HANDOFF_IDLE_MINUTES": "0.1",
         # Never the developer's own var/spool: the console stores what it finds there.
         "HANDOFF_SPOOL_DIR": str(workdir / "spool"),
         # As behind a proxy: lets the rate-limit test be a client of its own.

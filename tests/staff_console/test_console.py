@@ -9,8 +9,8 @@ from pathlib import Path
 import requests
 import yaml
 
-from actions import persistence
-from actions.persistence import HandoffStore
+from clinic_store import staff_users
+from clinic_store.staff_users import StaffUsers
 from staff_console.__main__ import main as staff_console_main
 from staff_console.auth import LoginRateLimiter, SessionSigner, StaffSession
 from staff_console.transcripts import read_transcript
@@ -36,7 +36,11 @@ def test_the_login_page_sets_a_strict_http_only_session_cookie(console: Console)
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
     assert "Secure" not in cookie  # served over plain HTTP on loopback here
     assert reply.headers["Cache-Control"] == "no-store"
-    assert "script-src" not in reply.headers["Content-Security-Policy"]  # no scripts at all
+    # Only the console's own script file runs: nothing inline, nothing from elsewhere.
+    policy = dict(
+        part.strip().split(" ", 1) for part in reply.headers["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'" and policy["default-src"] == "'none'"
 
 
 def test_pages_need_a_login_and_return_to_where_staff_were_going(console: Console):
@@ -156,14 +160,14 @@ def test_create_user_reads_the_password_from_stdin(tmp_path: Path):
         timeout=60,
     )
     assert created.returncode == 0, created.stderr
-    assert HandoffStore(database_url).verify_staff_user("dr.lee", "s3cret words")
+    assert StaffUsers(database_url).verify("dr.lee", "s3cret words")
 
 
 def test_create_user_refuses_an_empty_password_and_a_taken_name(
     tmp_path: Path, monkeypatch, capsys
 ):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'users.db'}")
-    monkeypatch.setattr(persistence, "BCRYPT_ROUNDS", 4)
+    monkeypatch.setattr(staff_users, "BCRYPT_ROUNDS", 4)
 
     def create(password_line: str) -> int:
         monkeypatch.setattr(sys, "stdin", io.StringIO(password_line))

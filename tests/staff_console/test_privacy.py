@@ -7,9 +7,10 @@ import sys
 
 import requests
 
-from actions.persistence import HandoffStore, migrate
-from actions.settings import get_settings
-from actions.spool import pending, spool_handoff
+from clinic_store.database import migrate
+from clinic_store.handoffs import HandoffStore
+from clinic_store.settings import get_settings
+from clinic_store.spool import pending, spool_handoff
 from staff_console.privacy import delete_conversation, export_conversation
 from tests.servers import REPO_ROOT
 from tests.staff_console.conftest import API_TOKEN
@@ -45,6 +46,7 @@ def test_export_then_delete_through_the_api(console):
         "conversation_id": conversation,
         "events": [],
         "handoffs": [],
+        "staff_messages": [],
         "spooled_handoffs": [],
     }
     assert console.store.get(other.id) is not None

@@ -13,8 +13,10 @@ from datetime import datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from actions.persistence import HandoffStore, engine_for, migrate, utcnow
-from actions.settings import Settings, get_settings
+from clinic_store.database import engine_for, migrate, utcnow
+from clinic_store.handoffs import HandoffStore
+from clinic_store.outbox import Outbox
+from clinic_store.settings import Settings, get_settings
 from staff_console.privacy import export_conversation
 from staff_console.retention import DailyPurge, purge_expired
 from tests.databases import postgres_database
@@ -96,11 +98,14 @@ def check_retention(settings: Settings) -> None:
     recent = say(settings, "does it hurt?", at=now + timedelta(days=2))
     with_staff = say(settings, "I'm on Roaccutane", at=now - timedelta(days=10 * DAYS))
     open_handoff = hand_off(store, with_staff, resolved=False)
-    assert store.notifications(old_handoff)
+    assert Outbox(store.database_url).notifications(old_handoff)
 
     assert purge_expired(settings, store, now=later) == [old]
     assert not stored(settings, store, old)
-    assert store.get(old_handoff) is None and store.notifications(old_handoff) == []
+    assert (
+        store.get(old_handoff) is None
+        and Outbox(store.database_url).notifications(old_handoff) == []
+    )
     assert stored(settings, store, recent) and stored(settings, store, with_staff)
 
     # Resolving is activity: the conversation is kept for the full period from then on.

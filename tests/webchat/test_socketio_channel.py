@@ -2,7 +2,6 @@
 input from a real socket.io client, over long-polling as the widget uses it, against the bot.
 """
 
-from collections.abc import Iterator
 from unittest.mock import AsyncMock
 
 import pytest
@@ -12,8 +11,6 @@ from channels.user_text import MAX_MESSAGE_CHARS
 from tests.content_files import faq_answer
 from tests.e2e.conversation import response_text
 from tests.e2e.stored import stored_user_texts
-from tests.servers import RunningBot
-from tests.webchat.visitor import Visitor
 from webchat.socketio_channel import SocketIOChannel
 
 
@@ -55,15 +52,6 @@ async def test_a_visitor_without_a_usable_session_gets_a_new_one(channel, data):
     channel.sio.emit.assert_awaited_once_with(
         "session_confirm", new_id, room="socket-1", namespace=None
     )
-
-
-@pytest.fixture
-def visitor(bot: RunningBot) -> Iterator[Visitor]:
-    visitor = Visitor(bot)
-    try:
-        yield visitor
-    finally:
-        visitor.leave()
 
 
 def test_empty_or_non_text_messages_get_the_prompt(visitor):

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from actions.questionnaire import load_questionnaire
+from clinic_store.staff_users import StaffUsers
 from tests.content_files import faq_answer
 from tests.e2e.conversation import response_text
 from tests.servers import REPO_ROOT, RunningBot
@@ -173,3 +174,52 @@ def test_quick_replies_work_from_the_keyboard(bot: RunningBot, open_chat) -> Non
     chat.page.get_by_role("button", name="Aftercare", exact=True).press("Enter")
     chat.expect_reply(faq_answer("aftercare").splitlines()[0])
     assert chat.errors == []
+
+
+def test_staff_take_over_the_chat_from_the_console(bot: RunningBot, open_chat) -> None:
+    """Two browsers: a patient in the widget, a member of staff in the console."""
+    username, password = "kim.ahmed", "correct horse battery"
+    StaffUsers(bot.database_url).create(username, password)
+    patient = open_chat(bot.webchat_url, viewport=DESKTOP)
+    patient.expect_reply(response_text("utter_greet"))
+    patient.say("can I speak to a real person please")
+    patient.expect_reply(response_text("utter_ask_contact_form_contact_name"))
+    patient.say("Sam Taylor")
+    patient.expect_reply(
+        response_text("utter_ask_contact_form_contact_details", contact_name="Sam Taylor")
+    )
+    patient.say("07700 900123")
+    reference = REFERENCE.search(patient.expect_reply(REFERENCE).inner_text()).group(0)
+
+    console = open_chat(f"{bot.console_url}/login", viewport=DESKTOP).page
+    console.get_by_label("Username").fill(username)
+    console.get_by_label("Password").fill(password)
+    console.get_by_role("button", name="Log in").click()
+    console.get_by_role("link", name=reference).click()
+    console.get_by_role("button", name="Claim and take over").click()
+    expect(console.get_by_text("holds this conversation")).to_be_visible()
+
+    # The bot is silent; what the patient writes appears in the console without a reload.
+    replies_before = patient.page.locator(".rw-response").count()
+    patient.say("hello, is someone there?")
+    transcript = console.locator("#transcript li.user").filter(has_text="is someone there?")
+    expect(transcript).to_be_visible()
+    console.get_by_label(re.compile("Write to the patient")).fill("Hi Sam, this is Kim.")
+    console.get_by_role("button", name="Send").click()
+    patient.expect_reply("Hi Sam, this is Kim.")
+    assert patient.page.locator(".rw-response").count() == replies_before + 1  # no bot reply
+    patient.say("thank you Kim")
+    expect(console.locator("#transcript li.user").filter(has_text="thank you Kim")).to_be_visible()
+    patient.screenshot("webchat-staff-reply")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    console.screenshot(path=SCREENSHOTS / "console-take-over.png", full_page=True)
+
+    # After a reload the staff message is still in the widget.
+    patient.page.reload()
+    patient.expect_reply("Hi Sam, this is Kim.")
+
+    console.get_by_role("button", name="Resolve").click()
+    patient.expect_reply(response_text("utter_assistant_back"))
+    patient.say("how long does a session take?")
+    patient.expect_reply(faq_answer("duration"))
+    assert patient.errors == []

@@ -17,8 +17,9 @@ QUIET_S = 1.5
 class Visitor:
     """A visitor of the clinic page, as the widget talks to Rasa: one persistent session."""
 
-    def __init__(self, bot: RunningBot) -> None:
-        self.session_id = uuid.uuid4().hex
+    def __init__(self, bot: RunningBot, session_id: str | None = None) -> None:
+        """A new visitor, or one coming back to the page with the widget's `session_id`."""
+        self.session_id = session_id or uuid.uuid4().hex
         self.replies: queue.Queue[dict[str, Any]] = queue.Queue()
         self.client = socketio.Client()
         self.client.on("bot_uttered", self.replies.put)
@@ -37,6 +38,13 @@ class Visitor:
                 texts.append(self.replies.get(timeout=QUIET_S).get("text"))
             except queue.Empty:
                 return texts
+
+    def next_reply(self, timeout_s: float = REPLY_TIMEOUT_S) -> str | None:
+        """The text of the next message pushed to the widget, or None if none comes in time."""
+        try:
+            return self.replies.get(timeout=timeout_s).get("text")
+        except queue.Empty:
+            return None
 
     def say(self, message: Any, **fields: Any) -> list[str]:
         return self.send({"message": message, "session_id": self.session_id, **fields})

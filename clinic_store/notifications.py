@@ -1,6 +1,6 @@
 """Tell clinic staff about hand-offs: a chat webhook (Slack/Teams style) and e-mail.
 
-Notifications go through an outbox (see persistence.py): a hand-off and its
+Notifications go through an outbox (see outbox.py): a hand-off and its
 pending notifications are stored together first, and only then sent, so a
 notifier that is down never loses a hand-off. `dispatch_pending` sends what is
 due, retries failures with exponential back-off and finally marks them failed
@@ -26,11 +26,15 @@ from typing import Any, Protocol
 import aiohttp
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import spool
-from actions.background import PeriodicTask
-from actions.persistence import URGENT, DueNotification, HandoffStore, HandoffView, utcnow
-from actions.settings import Settings, get_settings
-from actions.spool import SpooledHandoff
+from clinic_store import spool
+from clinic_store.background import PeriodicTask
+from clinic_store.database import utcnow
+from clinic_store.handoffs import HandoffStore
+from clinic_store.models import NEW_HANDOFF, PATIENT_MESSAGE, RETURNED, URGENT, URGENT_MESSAGE
+from clinic_store.outbox import Outbox
+from clinic_store.settings import Settings, get_settings
+from clinic_store.spool import SpooledHandoff
+from clinic_store.views import DueNotification, HandoffView
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +53,10 @@ AnyHandoff = HandoffView | SpooledHandoff
 
 
 class Notifier(Protocol):
-    """Sends one hand-off notification, raising on any failure."""
+    """Sends one hand-off notification of a kind (models.NOTIFICATION_KINDS), raising on
+    any failure."""
 
-    async def send(self, handoff: AnyHandoff) -> None: ...
+    async def send(self, handoff: AnyHandoff, kind: str = NEW_HANDOFF) -> None: ...
 
 
 def console_link(console_url: str, handoff: AnyHandoff) -> str:
@@ -61,9 +66,21 @@ def console_link(console_url: str, handoff: AnyHandoff) -> str:
     return f"{console_url}/handoffs/{handoff.id}"
 
 
-def headline(handoff: AnyHandoff) -> str:
+def headline(handoff: AnyHandoff, kind: str = NEW_HANDOFF) -> str:
+    """One line for staff: what happened, the reference and the reasons; never what anyone wrote."""
+    reasons = ", ".join(handoff.reasons)
+    if kind == PATIENT_MESSAGE:
+        return f"The patient wrote in {handoff.reference}, which you hold"
+    if kind == URGENT_MESSAGE:
+        return f"URGENT: a new report after treatment in {handoff.reference}, which staff hold"
+    if kind == RETURNED:
+        return f"Hand-off {handoff.reference} was left idle and is back on the open list: {reasons}"
     urgency = "URGENT hand-off" if handoff.priority == URGENT else "New hand-off"
-    return f"{urgency} {handoff.reference}: {', '.join(handoff.reasons)}"
+    return f"{urgency} {handoff.reference}: {reasons}"
+
+
+def is_urgent(handoff: AnyHandoff, kind: str) -> bool:
+    return kind == URGENT_MESSAGE or (kind != PATIENT_MESSAGE and handoff.priority == URGENT)
 
 
 class WebhookNotifier:
@@ -72,10 +89,12 @@ class WebhookNotifier:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def payload(self, handoff: AnyHandoff) -> dict[str, Any]:
+    def payload(self, handoff: AnyHandoff, kind: str = NEW_HANDOFF) -> dict[str, Any]:
         link = console_link(self.settings.staff_console_public_url, handoff)
         return {
-            "text": f"{headline(handoff)} ({handoff.channel}). Open: {link}",
+            "text": f"{headline(handoff, kind)} ({handoff.channel}). Open: {link}",
+            "event": kind,
+            "held_by": getattr(handoff, "claimed_by", None),
             "reference": handoff.reference,
             "reasons": list(handoff.reasons),
             "priority": handoff.priority,
@@ -84,15 +103,31 @@ class WebhookNotifier:
             "console_url": link,
         }
 
-    async def send(self, handoff: AnyHandoff) -> None:
+    async def send(self, handoff: AnyHandoff, kind: str = NEW_HANDOFF) -> None:
         timeout = aiohttp.ClientTimeout(total=SEND_TIMEOUT_S)
         async with (
             aiohttp.ClientSession(timeout=timeout) as session,
             session.post(
-                str(self.settings.handoff_webhook_url), json=self.payload(handoff)
+                str(self.settings.handoff_webhook_url), json=self.payload(handoff, kind)
             ) as response,
         ):
             response.raise_for_status()
+
+
+EMAIL_SUBJECTS = {
+    NEW_HANDOFF: "New hand-off",
+    PATIENT_MESSAGE: "Patient wrote in",
+    URGENT_MESSAGE: "New report after treatment in",
+    RETURNED: "Idle hand-off back on the list:",
+}
+EMAIL_OPENINGS = {
+    NEW_HANDOFF: "A conversation with the clinic assistant needs a member of staff.",
+    PATIENT_MESSAGE: "The patient wrote into a conversation staff have taken over.",
+    URGENT_MESSAGE: "While staff hold the conversation, the patient reported an urgent sign"
+    " after treatment.",
+    RETURNED: "A conversation staff took over was left idle; it is back on the open list and"
+    " the assistant answers again.",
+}
 
 
 class EmailNotifier:
@@ -101,16 +136,16 @@ class EmailNotifier:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def message(self, handoff: AnyHandoff) -> EmailMessage:
-        urgency = "URGENT: " if handoff.priority == URGENT else ""
+    def message(self, handoff: AnyHandoff, kind: str = NEW_HANDOFF) -> EmailMessage:
+        urgency = "URGENT: " if is_urgent(handoff, kind) else ""
         message = EmailMessage()
         # Only the reference in the subject: it shows on lock screens and in mail logs.
-        message["Subject"] = f"{urgency}New hand-off {handoff.reference}"
+        message["Subject"] = f"{urgency}{EMAIL_SUBJECTS[kind]} {handoff.reference}"
         message["From"] = self.settings.smtp_from
         message["To"] = ", ".join(self.settings.staff_notify_emails)
         link = console_link(self.settings.staff_console_public_url, handoff)
         message.set_content(
-            "A conversation with the clinic assistant needs a member of staff.\n\n"
+            f"{EMAIL_OPENINGS[kind]}\n\n"
             f"Reference: {handoff.reference}\n"
             f"Priority: {handoff.priority}\n"
             f"Reasons: {', '.join(handoff.reasons)}\n"
@@ -128,8 +163,8 @@ class EmailNotifier:
                 smtp.login(settings.smtp_username, settings.smtp_password or "")
             smtp.send_message(message)
 
-    async def send(self, handoff: AnyHandoff) -> None:
-        await asyncio.to_thread(self._send_blocking, self.message(handoff))
+    async def send(self, handoff: AnyHandoff, kind: str = NEW_HANDOFF) -> None:
+        await asyncio.to_thread(self._send_blocking, self.message(handoff, kind))
 
 
 NOTIFIER_FACTORIES: dict[str, Callable[[Settings], Notifier]] = {
@@ -153,7 +188,7 @@ def retry_delay(attempts: int) -> timedelta | None:
 
 
 async def _deliver(
-    store: HandoffStore, notifiers: Mapping[str, Notifier], due: DueNotification, now: datetime
+    outbox: Outbox, notifiers: Mapping[str, Notifier], due: DueNotification, now: datetime
 ) -> bool:
     """One attempt at one notification, recorded; whether it was sent."""
     notification, handoff = due.notification, due.handoff
@@ -162,7 +197,7 @@ async def _deliver(
         notifier = notifiers.get(notification.channel)
         if notifier is None:
             raise LookupError(f"no {notification.channel} notifier is configured")
-        await notifier.send(handoff)
+        await notifier.send(handoff, notification.kind)
     except Exception as error:  # whatever a notifier raises, the hand-off stays stored
         delay = retry_delay(attempt)
         retry_at = None if delay is None else now + delay
@@ -176,14 +211,14 @@ async def _deliver(
             "" if retry_at else ", giving up",
             error,
         )
-        await asyncio.to_thread(store.record_failure, notification.id, repr(error), retry_at)
+        await asyncio.to_thread(outbox.record_failure, notification.id, repr(error), retry_at)
         return False
-    await asyncio.to_thread(store.record_sent, notification.id, utcnow())
+    await asyncio.to_thread(outbox.record_sent, notification.id, utcnow())
     return True
 
 
 async def dispatch_pending(
-    store: HandoffStore,
+    outbox: Outbox,
     now: datetime | None = None,
     notifiers: Mapping[str, Notifier] | None = None,
 ) -> int:
@@ -194,9 +229,9 @@ async def dispatch_pending(
     now = now or utcnow()
     try:
         notifiers = build_notifiers(get_settings()) if notifiers is None else notifiers
-        taken = await asyncio.to_thread(store.take_due_notifications, now, SEND_LEASE)
+        taken = await asyncio.to_thread(outbox.take_due, now, SEND_LEASE)
         results = await asyncio.gather(
-            *(_deliver(store, notifiers, due, now) for due in taken), return_exceptions=True
+            *(_deliver(outbox, notifiers, due, now) for due in taken), return_exceptions=True
         )
     except Exception:
         logger.exception("Could not send staff notifications")
@@ -266,8 +301,9 @@ class NotificationWorker(PeriodicTask):
     ) -> None:
         super().__init__(interval_s)
         self.store, self.spool_dir = store, spool_dir
+        self.outbox = Outbox(store.database_url)
 
     async def run_once(self) -> None:
         if self.spool_dir is not None:
             await drain_spool(self.store, self.spool_dir)
-        await dispatch_pending(self.store)
+        await dispatch_pending(self.outbox)

@@ -8,20 +8,11 @@ import uuid
 from datetime import UTC, timedelta
 
 import pytest
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from actions.persistence import (
-    HandoffNotFound,
-    HandoffStore,
-    InvalidTransition,
-    StaffUserExists,
-    engine_for,
-    migrate,
-    new_reference,
-    utcnow,
-)
+from clinic_store.database import utcnow
+from clinic_store.handoffs import HandoffNotFound, HandoffStore, InvalidTransition, new_reference
 
 REFERENCE = re.compile(r"MN-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{6}")
 SPEC_REASONS = ["pregnancy", "eczema", "post_treatment_concern", "human_requested"]
@@ -50,7 +41,7 @@ def raise_for(store: HandoffStore, conversation_id: str = "conv-1", **overrides)
     return store.raise_handoff(**arguments)
 
 
-def test_a_new_handoff_is_open_with_a_readable_reference_and_queued_notifications(store):
+def test_a_new_handoff_is_open_with_a_readable_reference_and_queued_notifications(store, outbox):
     handoff = raise_for(store, contact_name="Ann", contact_phone="+44 7700 900123")
 
     assert REFERENCE.fullmatch(handoff.reference)
@@ -59,21 +50,21 @@ def test_a_new_handoff_is_open_with_a_readable_reference_and_queued_notification
     assert abs(utcnow() - handoff.created_at) < timedelta(seconds=10)
     assert store.get(handoff.id) == handoff
     assert store.get_by_reference(handoff.reference) == handoff
-    notifications = store.notifications(handoff.id)
+    notifications = outbox.notifications(handoff.id)
     assert [(n.channel, n.status, n.attempts) for n in notifications] == [
         ("webhook", "pending", 0),
         ("email", "pending", 0),
     ]
 
 
-def test_the_configured_notifier_channels_are_queued_by_default(store, monkeypatch):
+def test_the_configured_notifier_channels_are_queued_by_default(store, monkeypatch, outbox):
     monkeypatch.setenv("HANDOFF_WEBHOOK_URL", "http://127.0.0.1:9/hook")
     monkeypatch.delenv("SMTP_HOST", raising=False)
     handoff = raise_for(store, notify_channels=None)
-    assert [n.channel for n in store.notifications(handoff.id)] == ["webhook"]
+    assert [n.channel for n in outbox.notifications(handoff.id)] == ["webhook"]
 
 
-def test_a_second_raise_adds_to_the_active_handoff_and_upgrades_its_priority(store):
+def test_a_second_raise_adds_to_the_active_handoff_and_upgrades_its_priority(store, outbox):
     first = raise_for(store, contact_name="Ann")
     second = raise_for(
         store,
@@ -91,13 +82,13 @@ def test_a_second_raise_adds_to_the_active_handoff_and_upgrades_its_priority(sto
     assert (second.contact_name, second.contact_email) == ("Ann", "ann@example.org")
     assert len(store.list()) == 1
     # Staff hear about the new reason too.
-    assert len(store.notifications(first.id)) == 4
+    assert len(outbox.notifications(first.id)) == 4
 
 
-def test_raising_the_same_reasons_again_does_not_notify_staff_twice(store):
+def test_raising_the_same_reasons_again_does_not_notify_staff_twice(store, outbox):
     handoff = raise_for(store)
     raise_for(store)
-    assert len(store.notifications(handoff.id)) == 2
+    assert len(outbox.notifications(handoff.id)) == 2
 
 
 def test_a_claimed_handoff_is_still_added_to_but_a_resolved_one_is_not(store):
@@ -196,7 +187,7 @@ def test_a_handoff_needs_a_reason(store):
         raise_for(store, reasons=[])
 
 
-def test_deleting_a_conversation_erases_its_handoffs_and_notifications_only(store):
+def test_deleting_a_conversation_erases_its_handoffs_and_notifications_only(store, outbox):
     first = raise_for(store, conversation_id="forget-me")
     store.resolve(first.id, "Kim")
     raise_for(store, conversation_id="forget-me")
@@ -204,8 +195,8 @@ def test_deleting_a_conversation_erases_its_handoffs_and_notifications_only(stor
 
     assert store.delete_conversation("forget-me") == 2
     assert [h.id for h in store.list()] == [kept.id]
-    assert store.notifications(first.id) == []
-    assert len(store.notifications(kept.id)) == 2
+    assert outbox.notifications(first.id) == []
+    assert len(outbox.notifications(kept.id)) == 2
 
 
 def test_views_are_frozen_copies_and_serialise_to_json(store):
@@ -220,53 +211,6 @@ def test_views_are_frozen_copies_and_serialise_to_json(store):
     assert data["reasons"] == ["pregnancy"] and data["claimed_by"] is None
     assert data["created_at"].endswith("+00:00")
     assert set(data) >= JSON_FIELDS
-
-
-def test_a_due_notification_is_taken_by_one_sender_until_its_lease_runs_out(store):
-    handoff = raise_for(store, notify_channels=["webhook"])
-    now, lease = utcnow(), timedelta(minutes=2)
-
-    [taken] = store.take_due_notifications(now, lease)
-    assert taken.handoff == handoff and taken.notification.channel == "webhook"
-    assert store.take_due_notifications(now, lease) == []
-    assert len(store.take_due_notifications(now + lease + timedelta(seconds=1), lease)) == 1
-
-
-def test_attempts_are_recorded(store):
-    handoff = raise_for(store, notify_channels=["webhook", "email"])
-    webhook, email = store.notifications(handoff.id)
-    retry_at = utcnow() + timedelta(seconds=30)
-
-    store.record_sent(webhook.id, utcnow())
-    store.record_failure(email.id, "refused", retry_at)
-    webhook, email = store.notifications(handoff.id)
-    assert (webhook.status, webhook.attempts) == ("sent", 1) and webhook.sent_at is not None
-    assert (email.status, email.attempts, email.last_error) == ("pending", 1, "refused")
-    assert email.next_attempt_at == retry_at
-
-    store.record_failure(email.id, "refused again", None)
-    assert store.notifications(handoff.id)[1].status == "failed"
-
-
-def test_staff_users_log_in_with_their_own_password_only(store):
-    store.create_staff_user("kim", "correct horse")
-    assert store.verify_staff_user("kim", "correct horse")
-    assert not store.verify_staff_user("kim", "Correct horse")
-    assert not store.verify_staff_user("lee", "correct horse")
-    with pytest.raises(StaffUserExists):
-        store.create_staff_user("kim", "another")
-
-
-@pytest.mark.parametrize(("username", "password"), [("kim", ""), ("", "pw"), ("kim", "é" * 37)])
-def test_empty_names_and_passwords_and_overlong_passwords_are_refused(store, username, password):
-    with pytest.raises(ValueError):
-        store.create_staff_user(username, password)
-
-
-def test_migrating_twice_is_harmless_and_the_schema_matches_the_models(store):
-    migrate(store.engine.url.render_as_string(hide_password=False))
-    tables = set(sa.inspect(store.engine).get_table_names())
-    assert {"handoffs", "notifications", "staff_users", "alembic_version"} <= tables
 
 
 def test_references_use_only_unambiguous_characters():
@@ -289,14 +233,3 @@ def test_a_conversation_has_one_handoff_with_every_reason_once(store, raises):
     assert handoff.reasons == tuple(dict.fromkeys(everything))
     assert (handoff.priority == "urgent") == ("post_treatment_concern" in everything)
     assert len(store.list()) == len({h.conversation_id for h in store.list()})
-
-
-def test_the_engine_is_shared_per_database(tmp_path):
-    url = f"sqlite:///{tmp_path / 'a.db'}"
-    assert HandoffStore(url).engine is HandoffStore(url).engine is engine_for(url)
-
-
-def test_migrations_run_from_any_working_directory(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    migrate(f"sqlite:///{tmp_path / 'elsewhere.db'}")
-    assert HandoffStore(f"sqlite:///{tmp_path / 'elsewhere.db'}").list() == []

@@ -19,6 +19,9 @@ TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 DEFAULT_RETENTION_DAYS = 365
 # The clinic in the documents is in Multan, Pakistan.
 DEFAULT_CLINIC_TIMEZONE = "Asia/Karachi"
+# Long enough for a member of staff to read back and write a considered reply; short
+# enough that a patient is not left waiting behind a silent bot for long.
+DEFAULT_IDLE_MINUTES = 30
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,7 @@ class Settings:
     """Every setting the hand-off side of the project reads."""
 
     database_url: str
-    # Hand-offs are kept here as files while the database is unreachable (actions/spool.py).
+    # Hand-offs are kept here as files while the database is unreachable (clinic_store/spool.py).
     handoff_spool_dir: Path
     tracker_store_url: str
     handoff_webhook_url: str | None
@@ -43,6 +46,13 @@ class Settings:
     staff_console_public_url: str
     staff_session_secret: str | None
     retention_days: int
+    # A hand-off staff took over and then left idle this long goes back to the open list
+    # (the assistant answers again, staff are notified again); 0 never.
+    handoff_idle_minutes: float
+    # The clinic's approved WhatsApp template staff may send outside the 24-hour window:
+    # its name on the Cloud API, its Content SID on Twilio (None: none is offered).
+    whatsapp_template_name: str | None
+    twilio_template_content_sid: str | None
     clinic_contact_hours: str
     urgent_contact_hours: str
     # Where a phone number typed without its country code is read first ("0300 ..."),
@@ -72,6 +82,13 @@ class Settings:
             channels.append("email")
         return tuple(channels)
 
+    def whatsapp_template(self, channel: str) -> str | None:
+        """The approved template for a WhatsApp channel ("whatsapp" or "twilio"), if configured."""
+        return {
+            "whatsapp": self.whatsapp_template_name,
+            "twilio": self.twilio_template_content_sid,
+        }.get(channel)
+
     @property
     def secure_cookies(self) -> bool:
         """Staff reach the console over HTTPS (behind a proxy), so cookies may say so."""
@@ -93,6 +110,13 @@ def _retention_days(env: Mapping[str, str]) -> int:
     if days < 0:
         raise ValueError(f"RETENTION_DAYS must be 0 (keep forever) or more, not {days}")
     return days
+
+
+def _non_negative(env: Mapping[str, str], name: str, default: float) -> float:
+    value = float(env.get(name, "").strip() or default)
+    if value < 0:
+        raise ValueError(f"{name} must be 0 or more, not {value}")
+    return value
 
 
 def _regions(env: Mapping[str, str], name: str, default: str) -> tuple[str, ...]:
@@ -145,6 +169,9 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         ).rstrip("/"),
         staff_session_secret=_optional(env, "STAFF_SESSION_SECRET"),
         retention_days=_retention_days(env),
+        handoff_idle_minutes=_non_negative(env, "HANDOFF_IDLE_MINUTES", DEFAULT_IDLE_MINUTES),
+        whatsapp_template_name=_optional(env, "WHATSAPP_TEMPLATE_NAME"),
+        twilio_template_content_sid=_optional(env, "TWILIO_TEMPLATE_CONTENT_SID"),
         clinic_contact_hours=env.get("CLINIC_CONTACT_HOURS") or "within one working day",
         urgent_contact_hours=(
             env.get("URGENT_CONTACT_HOURS") or "as soon as possible, usually the same day"

@@ -23,7 +23,9 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from actions.persistence import HandoffStore, HandoffView, new_reference, priority_for, utcnow
+from clinic_store.database import utcnow
+from clinic_store.handoffs import HandoffStore, new_reference, priority_for
+from clinic_store.views import HandoffView
 
 logger = logging.getLogger(__name__)
 

@@ -7,14 +7,16 @@ from datetime import timedelta
 
 import pytest
 
-from actions.notifications import (
+from clinic_store.database import utcnow
+from clinic_store.handoffs import HandoffStore
+from clinic_store.notifications import (
     NotificationWorker,
     build_notifiers,
     dispatch_pending,
     retry_delay,
 )
-from actions.persistence import HandoffStore, utcnow
-from actions.settings import Settings, get_settings
+from clinic_store.outbox import Outbox
+from clinic_store.settings import Settings, get_settings
 from tests.receivers import MailReceiver, WebhookReceiver, smtp_server, webhook_receiver
 from tests.servers import free_port
 
@@ -69,14 +71,17 @@ def raise_for(store: HandoffStore, reasons: list[str], conversation_id: str = "c
 
 
 def statuses(store: HandoffStore, handoff_id: int) -> list[tuple[str, str, int]]:
-    return [(n.channel, n.status, n.attempts) for n in store.notifications(handoff_id)]
+    outbox = Outbox(store.database_url)
+    return [(n.channel, n.status, n.attempts) for n in outbox.notifications(handoff_id)]
 
 
-async def test_an_urgent_handoff_reaches_the_webhook_and_the_mailbox(store, webhook, mailbox):
+async def test_an_urgent_handoff_reaches_the_webhook_and_the_mailbox(
+    store, webhook, mailbox, outbox
+):
     handoff = raise_for(store, ["post_treatment_concern", "herpes"])
     notifiers = build_notifiers(notifier_settings(webhook.url, mailbox.port))
 
-    assert await dispatch_pending(store, notifiers=notifiers) == 2
+    assert await dispatch_pending(outbox, notifiers=notifiers) == 2
 
     [payload] = webhook.received
     link = f"{CONSOLE_URL}/handoffs/{handoff.id}"
@@ -89,6 +94,8 @@ async def test_an_urgent_handoff_reaches_the_webhook_and_the_mailbox(store, webh
         "conversation_id": "conv-1",
         "channel": "whatsapp",
         "console_url": link,
+        "event": "handoff",
+        "held_by": None,
     }
     [mail] = mailbox.messages
     assert mail["Subject"] == f"URGENT: New hand-off {handoff.reference}"
@@ -98,10 +105,10 @@ async def test_an_urgent_handoff_reaches_the_webhook_and_the_mailbox(store, webh
     assert statuses(store, handoff.id) == [("webhook", "sent", 1), ("email", "sent", 1)]
 
 
-async def test_messages_leave_out_answers_and_contact_details(store, webhook, mailbox):
+async def test_messages_leave_out_answers_and_contact_details(store, webhook, mailbox, outbox):
     handoff = raise_for(store, ["pregnancy"])
     await dispatch_pending(
-        store, notifiers=build_notifiers(notifier_settings(webhook.url, mailbox.port))
+        outbox, notifiers=build_notifiers(notifier_settings(webhook.url, mailbox.port))
     )
 
     [mail] = mailbox.messages
@@ -112,63 +119,65 @@ async def test_messages_leave_out_answers_and_contact_details(store, webhook, ma
 
 
 async def test_a_dead_webhook_is_retried_with_backoff_then_given_up_without_raising(
-    store, mailbox, caplog
+    store, mailbox, caplog, outbox
 ):
     dead_url = f"http://127.0.0.1:{free_port()}/hook"  # nothing listens there
     notifiers = build_notifiers(notifier_settings(dead_url, mailbox.port))
     handoff = raise_for(store, ["post_treatment_concern"])
     start = utcnow()
 
-    assert await dispatch_pending(store, start, notifiers) == 1  # the e-mail still goes
-    [webhook, email] = store.notifications(handoff.id)
+    assert await dispatch_pending(outbox, start, notifiers) == 1  # the e-mail still goes
+    [webhook, email] = outbox.notifications(handoff.id)
     assert (webhook.status, webhook.attempts, email.status) == ("pending", 1, "sent")
     assert webhook.next_attempt_at == start + timedelta(seconds=30)
     assert "ClientConnectorError" in webhook.last_error
 
     # Not due again before its back-off is over; then twice more, 30 s and 120 s apart.
-    assert await dispatch_pending(store, start + timedelta(seconds=29), notifiers) == 0
+    assert await dispatch_pending(outbox, start + timedelta(seconds=29), notifiers) == 0
     assert statuses(store, handoff.id)[0] == ("webhook", "pending", 1)
-    await dispatch_pending(store, start + timedelta(seconds=30), notifiers)
+    await dispatch_pending(outbox, start + timedelta(seconds=30), notifiers)
     assert statuses(store, handoff.id)[0] == ("webhook", "pending", 2)
-    with caplog.at_level(logging.ERROR, logger="actions.notifications"):
-        await dispatch_pending(store, start + timedelta(seconds=150), notifiers)
+    with caplog.at_level(logging.ERROR, logger="clinic_store.notifications"):
+        await dispatch_pending(outbox, start + timedelta(seconds=150), notifiers)
     assert statuses(store, handoff.id)[0] == ("webhook", "failed", 3)
     assert f"{handoff.reference} by webhook failed (attempt 3 of 3, giving up)" in caplog.text
 
     # Failed for good: never sent again, and the hand-off is untouched.
-    assert await dispatch_pending(store, start + timedelta(days=1), notifiers) == 0
+    assert await dispatch_pending(outbox, start + timedelta(days=1), notifiers) == 0
     assert store.get(handoff.id) == handoff
 
 
-async def test_an_error_status_from_the_webhook_counts_as_a_failure(store, webhook, mailbox):
+async def test_an_error_status_from_the_webhook_counts_as_a_failure(
+    store, webhook, mailbox, outbox
+):
     webhook.status = 503
     handoff = raise_for(store, ["pregnancy"])
     await dispatch_pending(
-        store, notifiers=build_notifiers(notifier_settings(webhook.url, mailbox.port))
+        outbox, notifiers=build_notifiers(notifier_settings(webhook.url, mailbox.port))
     )
     assert statuses(store, handoff.id) == [("webhook", "pending", 1), ("email", "sent", 1)]
-    assert "503" in store.notifications(handoff.id)[0].last_error
+    assert "503" in outbox.notifications(handoff.id)[0].last_error
 
 
-async def test_a_channel_no_longer_configured_is_retried_not_lost(store):
+async def test_a_channel_no_longer_configured_is_retried_not_lost(store, outbox):
     handoff = raise_for(store, ["pregnancy"])
-    assert await dispatch_pending(store, notifiers={}) == 0
-    [webhook, email] = store.notifications(handoff.id)
+    assert await dispatch_pending(outbox, notifiers={}) == 0
+    [webhook, email] = outbox.notifications(handoff.id)
     assert (webhook.status, webhook.attempts) == ("pending", 1)
     assert "no webhook notifier is configured" in webhook.last_error
 
 
 async def test_an_unreachable_database_is_logged_not_raised(caplog):
-    store = HandoffStore(f"postgresql://postgres@127.0.0.1:{free_port()}/nowhere")
-    assert await dispatch_pending(store, notifiers={}) == 0
+    outbox = Outbox(f"postgresql://postgres@127.0.0.1:{free_port()}/nowhere")
+    assert await dispatch_pending(outbox, notifiers={}) == 0
     assert "Could not send staff notifications" in caplog.text
 
 
-async def test_two_senders_at_once_send_each_notification_once(store, webhook, mailbox):
+async def test_two_senders_at_once_send_each_notification_once(store, webhook, mailbox, outbox):
     raise_for(store, ["pregnancy"])
     notifiers = build_notifiers(notifier_settings(webhook.url, mailbox.port))
     sent = await asyncio.gather(
-        dispatch_pending(store, notifiers=notifiers), dispatch_pending(store, notifiers=notifiers)
+        dispatch_pending(outbox, notifiers=notifiers), dispatch_pending(outbox, notifiers=notifiers)
     )
     assert sorted(sent) == [0, 2]
     assert len(webhook.received) == 1 and len(mailbox.messages) == 1

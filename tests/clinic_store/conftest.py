@@ -1,6 +1,6 @@
-"""Hand-off databases for the persistence and notification tests.
+"""Databases for the clinic store's tests (hand-offs, outbox, staff users, messages).
 
-`store` runs each test on a fresh, migrated SQLite file and, for the persistence
+`store` runs each test on a fresh, migrated SQLite file and, for the hand-off
 tests, again on PostgreSQL (see `backend`): a throw-away database created for the
 test session and dropped at its end. Without a reachable PostgreSQL those runs are
 skipped, except in CI (the `CI` variable set), where they fail instead.
@@ -14,8 +14,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from actions import persistence
-from actions.persistence import HandoffStore, engine_for, migrate
+from clinic_store import staff_users
+from clinic_store.database import engine_for, migrate
+from clinic_store.handoffs import HandoffStore
+from clinic_store.outbox import Outbox
+from clinic_store.staff_users import StaffUsers
 from tests.databases import postgres_database
 
 TABLES = ("notifications", "handoffs", "staff_users")
@@ -24,7 +27,7 @@ TABLES = ("notifications", "handoffs", "staff_users")
 @pytest.fixture(autouse=True)
 def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """bcrypt's cheapest cost: the tests check behaviour, not resistance to guessing."""
-    monkeypatch.setattr(persistence, "BCRYPT_ROUNDS", 4)
+    monkeypatch.setattr(staff_users, "BCRYPT_ROUNDS", 4)
 
 
 @pytest.fixture(scope="session")
@@ -66,3 +69,15 @@ def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
     with engine_for(database_url).begin() as connection:
         for table in TABLES:
             connection.execute(sa.text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def outbox(store: HandoffStore) -> Outbox:
+    """The notification outbox of the same database."""
+    return Outbox(store.database_url)
+
+
+@pytest.fixture
+def staff_logins(store: HandoffStore) -> StaffUsers:
+    """Console logins in the same database."""
+    return StaffUsers(store.database_url)

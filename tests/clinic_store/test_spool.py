@@ -9,10 +9,10 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import ActionRaiseHandoff
-from actions.notifications import build_notifiers, drain_spool
-from actions.persistence import HandoffStore
-from actions.settings import get_settings
-from actions.spool import pending, spool_handoff
+from clinic_store.handoffs import HandoffStore
+from clinic_store.notifications import build_notifiers, drain_spool
+from clinic_store.settings import get_settings
+from clinic_store.spool import pending, spool_handoff
 from tests.actions.trackers import make_tracker
 from tests.receivers import WebhookReceiver, webhook_receiver
 
@@ -54,7 +54,7 @@ def notifiers_for(webhook: WebhookReceiver) -> dict:
 
 
 async def test_a_spooled_handoff_is_stored_with_its_reference_and_the_file_deleted(
-    store, spool_dir
+    store, spool_dir, outbox
 ):
     record = spool_handoff(spool_dir, **HANDOFF)
 
@@ -68,7 +68,7 @@ async def test_a_spooled_handoff_is_stored_with_its_reference_and_the_file_delet
         "Sam Taylor",
     )
     # Staff were not reached from the spool, so the outbox will notify them.
-    assert [(n.channel, n.status) for n in store.notifications(stored.id)] == [
+    assert [(n.channel, n.status) for n in outbox.notifications(stored.id)] == [
         ("webhook", "pending")
     ]
     assert list((spool_dir).iterdir()) == []
@@ -87,7 +87,7 @@ async def test_a_record_stored_before_a_crash_is_not_stored_twice(store, spool_d
 
 
 async def test_while_the_database_is_down_staff_are_told_once_and_the_file_is_kept(
-    database_down, store, spool_dir, webhook
+    database_down, store, spool_dir, webhook, outbox
 ):
     record = spool_handoff(spool_dir, **HANDOFF)
     notifiers = notifiers_for(webhook)
@@ -104,12 +104,12 @@ async def test_while_the_database_is_down_staff_are_told_once_and_the_file_is_ke
 
     # The database is back: stored, with nothing left for the outbox to send again.
     assert await drain_spool(store, spool_dir, notifiers) == 1
-    assert store.notifications(store.get_by_reference(record.reference).id) == []
+    assert outbox.notifications(store.get_by_reference(record.reference).id) == []
     assert len(webhook.received) == 1
 
 
 async def test_a_failed_notification_from_the_spool_is_left_to_the_outbox(
-    database_down, store, spool_dir, webhook
+    database_down, store, spool_dir, webhook, outbox
 ):
     webhook.status = 503
     record = spool_handoff(spool_dir, **HANDOFF)
@@ -118,7 +118,7 @@ async def test_a_failed_notification_from_the_spool_is_left_to_the_outbox(
 
     await drain_spool(store, spool_dir, notifiers={})
     stored = store.get_by_reference(record.reference)
-    assert [(n.channel, n.status) for n in store.notifications(stored.id)] == [
+    assert [(n.channel, n.status) for n in outbox.notifications(stored.id)] == [
         ("webhook", "pending")
     ]
 

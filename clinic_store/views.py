@@ -1,0 +1,96 @@
+"""Frozen views of stored rows: what the store classes hand out, so no live ORM row
+outlives the short session it was read in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from clinic_store.database import iso
+from clinic_store.models import Handoff, Notification
+
+
+@dataclass(frozen=True)
+class HandoffView:
+    """A hand-off as it was when read; see `Handoff` for the fields."""
+
+    id: int
+    reference: str
+    conversation_id: str
+    channel: str
+    contact_name: str | None
+    contact_phone: str | None
+    contact_email: str | None
+    reasons: tuple[str, ...]
+    priority: str
+    status: str
+    answers: dict[str, Any]
+    summary: str
+    claimed_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    claimed_at: datetime | None
+    resolved_at: datetime | None
+    bot_paused: bool
+    staff_active_at: datetime | None
+
+    @classmethod
+    def of(cls, row: Handoff) -> HandoffView:
+        values = {field.name: getattr(row, field.name) for field in fields(cls)}
+        # Copies of the JSON columns, so the view shares nothing with the session.
+        return cls(**{**values, "reasons": tuple(row.reasons), "answers": dict(row.answers)})
+
+    @property
+    def contact(self) -> dict[str, str | None]:
+        """How to reach the person: name, phone and e-mail, each possibly None."""
+        return {"name": self.contact_name, "phone": self.contact_phone, "email": self.contact_email}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "reference": self.reference,
+            "conversation_id": self.conversation_id,
+            "channel": self.channel,
+            "reasons": list(self.reasons),
+            "priority": self.priority,
+            "status": self.status,
+            "contact": self.contact,
+            "answers": dict(self.answers),
+            "summary": self.summary,
+            "claimed_by": self.claimed_by,
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
+            "claimed_at": iso(self.claimed_at),
+            "resolved_at": iso(self.resolved_at),
+            "bot_paused": self.bot_paused,
+            "staff_active_at": iso(self.staff_active_at),
+        }
+
+
+@dataclass(frozen=True)
+class NotificationView:
+    """One outbox entry as it was when read; see `Notification` for the fields."""
+
+    id: int
+    handoff_id: int
+    channel: str
+    kind: str
+    status: str
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime
+    created_at: datetime
+    sent_at: datetime | None
+
+    @classmethod
+    def of(cls, row: Notification) -> NotificationView:
+        return cls(**{field.name: getattr(row, field.name) for field in fields(cls)})
+
+
+@dataclass(frozen=True)
+class DueNotification:
+    """A notification taken for sending, with the hand-off it is about."""
+
+    notification: NotificationView
+    handoff: HandoffView
