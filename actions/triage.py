@@ -23,12 +23,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import selected_faq_response
-from actions.settings import get_settings
 from clinic_nlp.mentions import Status
 from clinic_nlp.rasa_component import TREATMENT_EFFECT_ENTITY
 from clinic_nlp.treatment_time import SLOT as TREATMENT_TIME_SLOT
-from clinic_nlp.treatment_time import TreatmentTime, read_treatment_time
+from clinic_nlp.treatment_time import TreatmentTime, elapsed_days, read_treatment_time
 from clinic_nlp.triage_content import REPORTED_STATUSES, Kind, TriageContent, get_triage
+from clinic_store.settings import get_settings
 
 TIER_SLOT = "triage_tier"
 URGENT_SIGNS_RESPONSE = "utter_triage_urgent_signs"
@@ -100,14 +100,15 @@ def decide(findings: Iterable[Finding], days: int | None, content: TriageContent
 
 
 def days_since_treatment(text: str, now: datetime) -> int | None:
-    """Days since the treatment as the text says them ("yesterday", "3 days after"), if it does.
+    """Days since the treatment as the text says them ("yesterday", "2 weeks later"), if it does.
 
     Read by clinic_nlp/treatment_time.py in the clinic's zone (`now` is its aware
     clock). When the text gives several times, the longest counts: an effect is
     reviewed rather than called expected when in doubt.
     """
     treated = read_treatment_time(text, now).time
-    return None if treated is None else treated.days_ago(now)
+    dated = None if treated is None else treated.days_ago(now)
+    return max((d for d in (dated, elapsed_days(text, now)) if d is not None), default=None)
 
 
 def triage(

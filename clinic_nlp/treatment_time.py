@@ -43,6 +43,8 @@ DATE_LIKE = re.compile(
 )
 # "the 2nd" alone: dateparser 1.2 reads it as February; it is a day of this month.
 DAY_ORDINAL = re.compile(r"\b(?:on\s+)?(?:the\s+)?(\d{1,3})(?:st|nd|rd|th)\b")
+# "day 5 and still swollen": the fifth day after the treatment.
+DAY_NUMBER = re.compile(r"\bday\s+(\d{1,2})\b")
 MONTH_NAMES = "|".join(m.lower()[:3] + r"\w*" for m in calendar.month_name[1:])
 MONTH_BEFORE = re.compile(rf"\b(?:{MONTH_NAMES})\s*$")
 MONTH_AFTER = re.compile(rf"^\s*(?:of\s+)?(?:{MONTH_NAMES})\b")
@@ -164,6 +166,27 @@ def read_treatment_time(text: str, now: datetime, words: TimeWords | None = None
         reason = unclear[0] if unclear else "not_a_date"
         return Reading(Clarity.UNCLEAR, reason=reason, past=past)
     return Reading(Clarity.NONE, past=past)
+
+
+def elapsed_days(text: str, now: datetime, words: TimeWords | None = None) -> int | None:
+    """The longest stretch of time a report after treatment names, in days, if any.
+
+    In a report every stretch is time since the treatment, whether or not it is
+    worded in the past: "2 weeks later", "after 10 days", "day 5". dateparser
+    reads "2 weeks later" as a date to come: the distance is what counts.
+    """
+    words = words or get_time_words()
+    lowered = _rewritten(_normal(text), words)
+    days = [int(match.group(1)) for match in DAY_NUMBER.finditer(lowered)]
+    base = now.replace(tzinfo=None)
+    settings = {"RELATIVE_BASE": base}
+    for matched, when in search_dates(lowered, languages=["en"], settings=settings) or []:
+        tokens = set(re.findall(r"[a-z]+", matched.lower()))
+        if any(ch.isdigit() for ch in matched) or not (
+            words.time_words | words.number_words
+        ).isdisjoint(tokens):
+            days.append(abs(base - when.replace(tzinfo=None)).days)
+    return max(days, default=None)
 
 
 def speaks_of_own_treatment(text: str, words: TimeWords | None = None) -> bool:

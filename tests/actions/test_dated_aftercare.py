@@ -17,7 +17,6 @@ from actions.dated_aftercare import (
     get_aftercare_timing,
     say_when,
 )
-from actions.settings import get_settings
 from clinic_nlp.treatment_time import (
     Clarity,
     TreatmentTime,
@@ -26,6 +25,7 @@ from clinic_nlp.treatment_time import (
     read_treatment_time,
 )
 from clinic_nlp.treatment_time_mention import mention_value
+from clinic_store.settings import get_settings
 from tests.actions.trackers import domain_dict, make_tracker, slot_events
 
 TABLE = yaml.safe_load(
