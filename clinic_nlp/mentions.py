@@ -34,6 +34,8 @@ class Status(StrEnum):
     UNCERTAIN = "uncertain"
     HYPOTHETICAL = "hypothetical"
     HISTORICAL = "historical"
+    # Years ago ("as a teenager"): historical, and not recent either.
+    LONG_AGO = "long_ago"
     # Was the person's but is over, for a code about the skin as it is now
     # ("I had a cut but it healed months ago").
     RESOLVED = "resolved"
@@ -42,7 +44,9 @@ class Status(StrEnum):
 # Staff check anything that may apply to the patient now: a past condition or
 # a "might be" is not ruled out. Only what is clearly not the patient's
 # (denied, someone else's, a what-if) raises nothing.
-FLAGGING_STATUSES = frozenset({Status.POSITIVE, Status.UNCERTAIN, Status.HISTORICAL})
+FLAGGING_STATUSES = frozenset(
+    {Status.POSITIVE, Status.UNCERTAIN, Status.HISTORICAL, Status.LONG_AGO}
+)
 
 # When several modifiers reach one mention, the first status here wins:
 # "my sister might be pregnant" is about the sister, whatever else it says.
@@ -51,6 +55,7 @@ _PRECEDENCE = (
     Status.OTHER_PERSON,
     Status.HYPOTHETICAL,
     Status.UNCERTAIN,
+    Status.LONG_AGO,
     Status.HISTORICAL,
 )
 
@@ -61,6 +66,7 @@ _CATEGORY_STATUS = {
     "HYPOTHETICAL": Status.HYPOTHETICAL,
     "POSSIBLE_EXISTENCE": Status.UNCERTAIN,
     "HISTORICAL": Status.HISTORICAL,
+    "LONG_AGO": Status.LONG_AGO,
 }
 
 # Label of the vocabulary's `not_contraindications` phrases: they are matched
@@ -95,7 +101,12 @@ class MentionDetector:
     def __init__(self, vocabulary: Vocabulary | None = None) -> None:
         self.vocabulary = vocabulary if vocabulary is not None else load_vocabulary()
         self._nlp = _build_pipeline(self.vocabulary)
-        self._present_only = frozenset(e.code for e in self.vocabulary.codes if e.present_only)
+        codes = self.vocabulary.codes
+        # Which past statuses mean the condition is over, by code.
+        self._over = {
+            **{e.code: {Status.LONG_AGO} for e in codes if e.recent_only},
+            **{e.code: {Status.HISTORICAL, Status.LONG_AGO} for e in codes if e.present_only},
+        }
 
     def detect(self, text: str) -> list[Mention]:
         """All mentions in `text`, in order, each with its status."""
@@ -116,7 +127,7 @@ class MentionDetector:
 
     def _status(self, doc: Doc, span: Span) -> Status:
         status = _context_status(span)
-        if status is Status.HISTORICAL and span.label_ in self._present_only:
+        if status in self._over.get(span.label_, ()):
             return Status.RESOLVED
         general = self.vocabulary.general_questions
         if status in FLAGGING_STATUSES and general and _asks_in_general(doc, span, general):

@@ -26,6 +26,7 @@ MODIFIER_CATEGORIES = frozenset(
         "HYPOTHETICAL",
         "POSSIBLE_EXISTENCE",
         "HISTORICAL",
+        "LONG_AGO",
     }
 )
 BOUNDARY_CATEGORY = "CLAUSE_BOUNDARY"
@@ -68,6 +69,8 @@ class CodeTerms:
     # The code is about the skin as it is now (an open cut, sunburn): once it
     # is over ("it healed months ago") it no longer applies.
     present_only: bool = False
+    # The code is about now or recently (isotretinoin): years ago it no longer applies.
+    recent_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,9 +177,9 @@ def code_terms(code: str, entry: Any) -> CodeTerms:
     ]
     if not phrases and not patterns:
         raise VocabularyError(f"{where}: needs at least one phrase or pattern")
-    present_only = entry.get("present_only", False)
-    if not isinstance(present_only, bool):
-        raise VocabularyError(f"{where}.present_only: expected true or false")
+    present_only, recent_only = (
+        _flag(entry, key, where) for key in ("present_only", "recent_only")
+    )
     return CodeTerms(
         code=code,
         covers=str(entry.get("covers", "")),
@@ -184,7 +187,15 @@ def code_terms(code: str, entry: Any) -> CodeTerms:
         phrases=tuple(phrases),
         patterns=tuple(patterns),
         present_only=present_only,
+        recent_only=recent_only,
     )
+
+
+def _flag(entry: dict[str, Any], key: str, where: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise VocabularyError(f"{where}.{key}: expected true or false")
+    return value
 
 
 def context_rule(index: int, rule: Any) -> ContextRuleSpec:
