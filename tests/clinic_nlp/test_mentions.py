@@ -26,7 +26,7 @@ from clinic_nlp.vocabulary import REPO_ROOT
         ("my sister is pregnant but I'm not", Status.OTHER_PERSON),
         ("I might be pregnant", Status.UNCERTAIN),
         ("what if I get pregnant?", Status.HYPOTHETICAL),
-        ("I was pregnant years ago", Status.HISTORICAL),
+        ("I was pregnant years ago", Status.LONG_AGO),
         # Precedence: someone else's uncertain pregnancy is someone else's.
         ("my sister might be pregnant", Status.OTHER_PERSON),
         ("my sister is not pregnant", Status.NEGATED),
