@@ -94,7 +94,7 @@ def load_triage(
             for kind in Kind
             for name, entry in (data.get(kind.value) or {}).items()
         ),
-        not_contraindications=(),
+        not_contraindications=tuple(text_list(data.get("not_effects"), "not_effects")),
         context_rules=shared.context_rules
         + tuple(context_rule(i, rule) for i, rule in enumerate(extra_rules)),
         dropped_default_rules=shared.dropped_default_rules,
