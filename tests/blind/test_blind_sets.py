@@ -47,7 +47,7 @@ def test_every_urgent_report_is_escalated_as_urgent(scored):
 
 
 def test_no_expected_effect_is_escalated_as_urgent(scored):
-    assert _misses(scored, "report", "expected called urgent") == []
+    assert _new_misses(scored, "report", "expected called urgent") == []
 
 
 def test_no_volunteered_contraindication_is_missed(scored):
