@@ -106,7 +106,10 @@ def days_since_treatment(text: str, now: datetime) -> int | None:
     clock). When the text gives several times, the longest counts: an effect is
     reviewed rather than called expected when in doubt.
     """
-    treated = read_treatment_time(text, now).time
+    return _days(text, now, read_treatment_time(text, now).time)
+
+
+def _days(text: str, now: datetime, treated: TreatmentTime | None) -> int | None:
     dated = None if treated is None else treated.days_ago(now)
     return max((d for d in (dated, elapsed_days(text, now)) if d is not None), default=None)
 
@@ -120,7 +123,18 @@ def triage(
 ) -> Decision:
     """The decision for a message, with the days since treatment from its text or, when it
     gives none, from the treatment time remembered in the conversation."""
-    days = days_since_treatment(text, now)
+    return _triage(text, read_treatment_time(text, now).time, findings, now, content, remembered)
+
+
+def _triage(
+    text: str,
+    treated: TreatmentTime | None,
+    findings: Iterable[Finding],
+    now: datetime,
+    content: TriageContent,
+    remembered: TreatmentTime | None,
+) -> Decision:
+    days = _days(text, now, treated)
     if days is None and remembered is not None:
         days = remembered.days_ago(now)
     return decide(findings, days, content)
@@ -156,11 +170,12 @@ class ActionTriagePostTreatment(Action):
         zone = get_settings().clinic_zone
         now = datetime.now(zone)
         remembered = TreatmentTime.from_slot(tracker.get_slot(TREATMENT_TIME_SLOT), zone)
-        decision = triage(text, findings_in(message), now, content, remembered)
+        # Read once: the decision and the remembered slot use the same reading.
+        treated = read_treatment_time(text, now).time
+        decision = _triage(text, treated, findings_in(message), now, content, remembered)
         for response in responses_for(decision, message, content):
             dispatcher.utter_message(response=response)
         events: list[EventType] = [SlotSet(TIER_SLOT, decision.tier.value)]
-        treated = read_treatment_time(text, now).time
         if treated is not None:
             # Remembered for later questions ("and can I wear makeup now?").
             events.append(SlotSet(TREATMENT_TIME_SLOT, treated.to_slot()))

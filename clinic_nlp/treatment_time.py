@@ -181,12 +181,16 @@ def elapsed_days(text: str, now: datetime, words: TimeWords | None = None) -> in
     base = now.replace(tzinfo=None)
     settings = {"RELATIVE_BASE": base}
     for matched, when in search_dates(lowered, languages=["en"], settings=settings) or []:
-        tokens = set(re.findall(r"[a-z]+", matched.lower()))
-        if any(ch.isdigit() for ch in matched) or not (
-            words.time_words | words.number_words
-        ).isdisjoint(tokens):
+        if _is_time_phrase(matched, words):
             days.append(abs(base - when.replace(tzinfo=None)).days)
     return max(days, default=None)
+
+
+def _is_time_phrase(matched: str, words: TimeWords) -> bool:
+    """Whether a dateparser match is a time ("3 days", "last week"), not "may", "now" or "sat"."""
+    tokens = set(re.findall(r"[a-z]+", matched.lower()))
+    has_digit = any(ch.isdigit() for ch in matched)
+    return has_digit or not (words.time_words | words.number_words).isdisjoint(tokens)
 
 
 def speaks_of_own_treatment(text: str, words: TimeWords | None = None) -> bool:
@@ -369,11 +373,8 @@ def _read_dates(
     activity: list[TreatmentTime] = []
     for matched, _ in search_dates(lowered, languages=["en"], settings=settings) or []:
         matched = matched.strip()
-        tokens = set(re.findall(r"[a-z]+", matched))
-        if not any(ch.isdigit() for ch in matched) and (
-            words.time_words | words.number_words
-        ).isdisjoint(tokens):
-            continue  # "may", "now", "sat": not a time
+        if not _is_time_phrase(matched, words):
+            continue
         data = parser.get_date_data(matched)
         if data.date_obj is None:
             continue
