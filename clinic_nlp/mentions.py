@@ -170,7 +170,8 @@ def _asks_in_general(doc: Doc, span: Span, words: GeneralQuestions) -> bool:
     present: "does eczema stop you having it?" asks in general; "does eczema
     stop me?" or "is it ok with a cold sore tomorrow?" do not.
     """
-    if any(token.lower_ in words.first_person | words.present_time for token in doc):
+    personal = words.first_person | words.present_time
+    if any(token.lower_ in personal for token in doc):
         return False
     clause_start = span.sent.start
     for token in doc[span.sent.start : span.start]:
