@@ -19,11 +19,14 @@ from typing import Any
 import phonenumbers
 import yaml
 
+from actions.questionnaire import load_questionnaire
 from tests.e2e.stored import exported_conversation, handoffs_of
 from tests.servers import RunningBot
 
 BLIND_DIR = Path(__file__).resolve().parent
 ROUNDS = sorted(BLIND_DIR.glob("round*.yml"))
+URDU_ROUNDS = sorted((BLIND_DIR / "urdu").glob("round*.yml"))
+START_SCREENING = "/start_screening"
 ASK_FOR_STAFF = "I'd like to talk to a member of staff please"
 NAME_GIVEN = "Sam Taylor"
 PHONE_GIVEN = "07700 900123"
@@ -235,7 +238,19 @@ def _name(bot: RunningBot, message: dict[str, Any]) -> Outcome:
     return Outcome(message["text"], "name", message["expect"], got, right, category)
 
 
+def _answer(bot: RunningBot, message: dict[str, Any]) -> Outcome:
+    """An answer to the questionnaire's first yes/no question, as the form read it."""
+    sender = _new_sender()
+    bot.send(sender, START_SCREENING)
+    bot.send(sender, message["text"])
+    first_slot = load_questionnaire().items[0].slot
+    values = [value for value in _slot_values(_events(bot, sender), first_slot) if value]
+    got = values[-1] if values else "asked again"
+    return Outcome(message["text"], "answer", message["expect"], got, got == message["expect"])
+
+
 SCORERS = {
+    "answer": _answer,
     "faq": _faq,
     "clinic": _intent,
     "report": _report,
@@ -255,7 +270,12 @@ def evaluate_round(bot: RunningBot, path: Path, workers: int = 4) -> RoundResult
     messages = load_round(path)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         outcomes = list(pool.map(lambda m: SCORERS[m["kind"]](bot, m), messages))
-    return RoundResult(path.stem, outcomes)
+    return RoundResult(round_name(path), outcomes)
+
+
+def round_name(path: Path) -> str:
+    """`round7`, or `urdu-round1` for a set in a folder of its own."""
+    return path.stem if path.parent == BLIND_DIR else f"{path.parent.name}-{path.stem}"
 
 
 def summary_rows(result: RoundResult) -> list[tuple[str, str]]:
@@ -286,6 +306,7 @@ def summary_rows(result: RoundResult) -> list[tuple[str, str]]:
             str(result.count("contact", "HAND-OFF LOST") + result.count("name", "HAND-OFF LOST")),
         ),
         ("greetings, requests for a human, out of scope", ratio(*result.accuracy("other"))),
+        ("questionnaire answers read right", ratio(*result.accuracy("answer"))),
     ]
 
 
