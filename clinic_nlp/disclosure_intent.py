@@ -23,7 +23,6 @@ from rasa.shared.nlu.training_data.message import Message
 
 from clinic_nlp.intent_override import IntentOverride
 from clinic_nlp.mentions import FLAGGING_STATUSES
-from clinic_nlp.post_treatment_intent import cue_pattern
 from clinic_nlp.rasa_component import TREATMENT_EFFECT_ENTITY
 from clinic_nlp.triage_content import REPORTED_STATUSES, Kind, TriageContent, get_triage
 
@@ -48,7 +47,7 @@ class DisclosureIntentOverride(IntentOverride):
         self._flag_roles = frozenset(status.value for status in FLAGGING_STATUSES)
         self._urgent = frozenset(n for n, e in content.effects.items() if e.kind is Kind.URGENT)
         self._explained = content.codes_treatment_explains
-        self._cues = cue_pattern(content.after_treatment_cues)
+        self._cues = content.after_treatment
         self._reported = frozenset(status.value for status in REPORTED_STATUSES)
 
     def _overrides(self, message: Message) -> bool:

@@ -8,7 +8,7 @@ the classifier's intent as `classified_intent`) when
 
 - the message reports an effect of the person's own (not denied, not someone
   else's, not asked about) with a wording placing it after the treatment
-  (triage.yml's `after_treatment_cues`);
+  (triage.yml's `after_treatment_cues` and `after_treatment_times`);
 - or it reports an urgent sign, the person's own or someone else's ("it won't
   stop bleeding"), and no contraindication: a cold sore or an infection with no
   word of the treatment is a disclosure before it. A sign that only names a
@@ -21,7 +21,6 @@ treatment" is triaged (urgent, with the herpes code), not handled as a
 disclosure before treatment.
 """
 
-import re
 from typing import Any, Dict, List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -38,12 +37,6 @@ UNSURE_INTENT = "nlu_fallback"
 _REPORTED = frozenset(status.value for status in REPORTED_STATUSES)
 _FLAGGED = frozenset(status.value for status in FLAGGING_STATUSES)
 _SOMEONE_ELSES = frozenset({Status.OTHER_PERSON.value})
-
-
-def cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
-    """One case-insensitive pattern matching any cue as whole words."""
-    alternatives = "|".join(re.escape(cue) for cue in sorted(cues, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
 
 
 def _roles(entities: List[Dict[str, Any]], entity: str, names: frozenset[str] | None = None):
@@ -68,7 +61,7 @@ class PostTreatmentReportOverride(IntentOverride):
     def __init__(self, config: Dict[str, Any], content: TriageContent | None = None) -> None:
         super().__init__(config)
         content = content or get_triage()
-        self._cues = cue_pattern(content.after_treatment_cues)
+        self._cues = content.after_treatment
         self._urgent = frozenset(
             name
             for name, effect in content.effects.items()

@@ -8,9 +8,10 @@ Both the NLU component and the action server read it from here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -69,8 +70,16 @@ class TriageContent:
     vocabulary: Vocabulary
     default_days_sources: tuple[str, ...]
     after_treatment_cues: tuple[str, ...]
+    after_treatment_times: tuple[str, ...]
     codes_treatment_explains: frozenset[str]
     question_fallback_response: str
+
+    @cached_property
+    def after_treatment(self) -> re.Pattern[str]:
+        """Any wording placing a report after the treatment: a cue, or a time since it."""
+        cues = (re.escape(cue) for cue in sorted(self.after_treatment_cues, key=len, reverse=True))
+        alternatives = "|".join([*cues, *self.after_treatment_times])
+        return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
 
 
 def load_triage(
@@ -104,6 +113,9 @@ def load_triage(
         vocabulary=vocabulary,
         default_days_sources=tuple(text_list(data.get("default_days_sources"), "default_days")),
         after_treatment_cues=tuple(text_list(data.get("after_treatment_cues"), "cues")),
+        after_treatment_times=tuple(
+            text_list(data.get("after_treatment_times"), "after_treatment_times")
+        ),
         codes_treatment_explains=frozenset(
             text_list(data.get("codes_treatment_explains"), "codes_treatment_explains")
         ),

@@ -51,6 +51,10 @@ def test_effects_become_treatment_effect_entities_with_their_status(pipeline):
         "it won't stop bleeding",
         "my daughter has pus after her session",
         "my face is getting worse since the treatment",
+        # A time since the treatment places the effect after it as well as a cue.
+        "still feeling really tight 10 days after, normal?",
+        "a couple of weeks later my chin keeps breaking out in spots",
+        "my cheeks are still quite pink after 5 days",
     ],
 )
 def test_a_report_after_treatment_is_post_treatment_whatever_the_classifier_said(pipeline, text):
@@ -89,6 +93,8 @@ def test_the_contraindication_of_a_report_is_kept_for_the_handoff(pipeline):
         ("red after the treatment, can I book another?", "book_consultation", "book_consultation"),
         # A change with no word of the treatment describes the skin in general.
         ("my acne scars look even worse in photos, will it help?", "faq", "faq"),
+        ("is it normal to be red 2 days after?", "faq", "faq"),  # a time, but a question
+        ("can I go swimming 3 days after?", "faq", "faq"),  # a time, no effect
         ("the pigmentation keeps spreading, can this fix it", "faq", "faq"),
     ],
 )
