@@ -94,6 +94,7 @@ def test_the_contraindication_of_a_report_is_kept_for_the_handoff(pipeline):
         # A change with no word of the treatment describes the skin in general.
         ("my acne scars look even worse in photos, will it help?", "faq", "faq"),
         ("is it normal to be red 2 days after?", "faq", "faq"),  # a time, but a question
+        ("will my face still be red after the treatment?", "faq", "faq"),
         ("can I go swimming 3 days after?", "faq", "faq"),  # a time, no effect
         ("the pigmentation keeps spreading, can this fix it", "faq", "faq"),
     ],
