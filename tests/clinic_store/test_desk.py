@@ -106,9 +106,7 @@ def test_a_contact_edit_stores_what_changed_and_says_so_in_the_history(store, de
     assert len(desk.history(handoff.id)) == 1
 
 
-def test_internal_notes_are_kept_with_author_and_time_and_never_queued_for_the_patient(
-    store, desk
-):
+def test_internal_notes_are_kept_with_author_and_time_and_never_queued_for_the_patient(store, desk):
     handoff = raise_for(store, "notes-1")
     note = desk.add_note(handoff.id, "nurse.kim", "  Called her, no answer.  ")
 
