@@ -86,7 +86,10 @@ def age(moment: datetime, now: datetime) -> str:
     return "under a minute"
 
 
-def when(moment: datetime | None) -> str:
+def when(moment: datetime | str | None) -> str:
+    """A stored time (or its ISO 8601 text, as in a case's history) as staff read it."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
     return moment.strftime("%d %b %Y, %H:%M UTC") if moment else ""
 
 
