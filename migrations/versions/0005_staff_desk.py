@@ -48,6 +48,26 @@ def _screening_ids(connection: sa.engine.Connection) -> list[int]:
     ]
 
 
+def _case_table(name: str, *columns: sa.schema.SchemaItem) -> None:
+    """A table of rows about one hand-off each, deleted with it."""
+    op.create_table(
+        name,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("handoff_id", sa.Integer(), nullable=False),
+        *columns,
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["handoff_id"],
+            ["handoffs.id"],
+            name=op.f(f"fk_{name}_handoff_id_handoffs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{name}")),
+    )
+    with op.batch_alter_table(name) as batch_op:
+        batch_op.create_index(batch_op.f(f"ix_{name}_handoff_id"), ["handoff_id"])
+
+
 def upgrade() -> None:
     _set_priority("priority IN ('urgent', 'screening', 'normal')")
     with op.batch_alter_table("handoffs") as batch_op:
@@ -60,44 +80,21 @@ def upgrade() -> None:
             sa.update(HANDOFFS).where(HANDOFFS.c.id.in_(ids)).values(priority="screening")
         )
 
-    op.create_table(
+    _case_table(
         "handoff_notes",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("handoff_id", sa.Integer(), nullable=False),
         sa.Column("author", sa.String(length=100), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["handoff_id"],
-            ["handoffs.id"],
-            name=op.f("fk_handoff_notes_handoff_id_handoffs"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_handoff_notes")),
     )
-    op.create_table(
+    _case_table(
         "handoff_events",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("handoff_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("staff_name", sa.String(length=100), nullable=False),
         sa.Column("details", sa.JSON(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "kind IN ('reopened', 'assigned', 'contact_edited')",
             name=op.f("ck_handoff_events_kind"),
         ),
-        sa.ForeignKeyConstraint(
-            ["handoff_id"],
-            ["handoffs.id"],
-            name=op.f("fk_handoff_events_handoff_id_handoffs"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_handoff_events")),
     )
-    for table in ("handoff_notes", "handoff_events"):
-        with op.batch_alter_table(table) as batch_op:
-            batch_op.create_index(batch_op.f(f"ix_{table}_handoff_id"), ["handoff_id"])
 
 
 def downgrade() -> None:
