@@ -95,16 +95,25 @@ def _phone_conditions(text: str, regions: tuple[str, ...]) -> list[sa.ColumnElem
     return conditions
 
 
+def _as_stored(text: str) -> str:
+    """What of `text` the JSON of an event surely holds, to narrow the events down.
+
+    Rasa stores each event as JSON with non-ASCII characters escaped ("caf\\u00e9"),
+    and the databases lower-case only ASCII letters: the longest ASCII stretch of the
+    text, escaped as JSON escapes it, or the whole text escaped if it has none.
+    """
+    stretches = sorted(re.findall(r"[ -~]+", text), key=len, reverse=True)
+    longest = stretches[0].strip() if stretches else ""
+    return json.dumps(longest or text)[1:-1]
+
+
 def conversations_saying(tracker_store_url: str, text: str) -> set[str]:
     """The conversations in which the patient or the bot wrote `text` (any case)."""
     engine = engine_for(tracker_store_url)
     if not sa.inspect(engine).has_table("events"):
         return set()
-    # Rasa stores each event as JSON with non-ASCII characters escaped: look for the text
-    # as it is written there, then keep the events whose own text holds it.
-    escaped = json.dumps(text)[1:-1]
     query = sa.select(EVENTS.c.sender_id, EVENTS.c.data).where(
-        EVENTS.c.type_name.in_(SPEAKERS), _contains(EVENTS.c.data, escaped)
+        EVENTS.c.type_name.in_(SPEAKERS), _contains(EVENTS.c.data, _as_stored(text))
     )
     wanted = text.casefold()
     with engine.connect() as connection:

@@ -98,13 +98,15 @@ def test_search_finds_a_case_by_name_phone_reference_or_email_in_any_case(cases:
 
 def test_search_finds_what_the_patient_or_staff_wrote(cases: Cases):
     said = cases.raise_(["human_requested"], "Mera chehra bohat laal hai", "Müşteri — café")
+    urdu = cases.raise_(["human_requested"], "میرا چہرہ سرخ ہے")
     written = cases.raise_(["human_requested"])
     cases.store.claim(written, "Kim")
     ConversationMessages(cases.url).add_staff_message(written, "Kim", "Your booking is Friday")
     cases.raise_(["human_requested"], "something else")
 
     assert cases.find("BOHAT LAAL") == [said]
-    assert cases.find("café") == cases.find("müşteri") == [said]
+    assert cases.find("café") == cases.find("MÜŞTERI") == cases.find("CAFÉ") == [said]
+    assert cases.find("چہرہ") == [urdu]
     assert cases.find("booking is friday") == [written]
     # The words of the event's JSON itself are not what anyone wrote.
     assert cases.find("parse_data") == []
