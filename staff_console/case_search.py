@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -68,14 +69,14 @@ class CaseQuery:
             assignee=(args.get("assigned") or [""])[0] or None,
         )
 
-    def to_args(self, **changes: object) -> list[tuple[str, str]]:
+    def to_args(self, **changes: Any) -> list[tuple[str, str]]:
         """This query (with `changes`) as query-string pairs, for links that keep it."""
-        values = {**self.__dict__, **changes}
-        pairs = [("q", values["text"]), ("show", values["show"])]
-        pairs += [("priority", p) for p in values["priorities"]]
-        pairs += [("channel", c) for c in values["channels"]]
-        pairs.append(("assigned", values["assignee"] or ""))
-        return [(key, str(value)) for key, value in pairs if value]
+        query = replace(self, **changes)
+        pairs = [("q", query.text), ("show", query.show)]
+        pairs += [("priority", priority) for priority in query.priorities]
+        pairs += [("channel", channel) for channel in query.channels]
+        pairs.append(("assigned", query.assignee or ""))
+        return [(key, value) for key, value in pairs if value]
 
 
 def _contains(column: sa.ColumnElement, text: str) -> sa.ColumnElement:
