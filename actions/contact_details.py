@@ -1,24 +1,23 @@
-"""Phone numbers, e-mail addresses and names in what people type (pure functions).
+"""Names, declines and stops in replies to the contact questions (pure functions).
 
-Phone numbers are found by `phonenumbers` (libphonenumber) and stored in E.164
-form; e-mail addresses are checked by `email-validator`. Names are what is left
-of a short reply once its lead-in ("my name is", "it's") is taken off, when no
-word of it shows it is something else (content/contact_replies.yml).
+Phone numbers and e-mail addresses are read by clinic_store/contact_parsing.py,
+which the staff console shares. Names are what is left of a short reply once its
+lead-in ("my name is", "it's") is taken off, when no word of it shows it is
+something else (content/contact_replies.yml).
 """
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import phonenumbers
 import regex
 import yaml
-from email_validator import EmailNotValidError, validate_email
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from actions.answers import normalise
+from clinic_store.contact_parsing import ContactDetails
 
 REPLIES_PATH = Path(__file__).resolve().parent.parent / "content" / "contact_replies.yml"
 MAX_NAME_WORDS = 4
@@ -26,8 +25,6 @@ MAX_NAME_WORDS = 4
 # Tariq, thanks") is a message about something else, whatever word it opens with.
 MAX_NAME_REPLY_WORDS = 8
 MAX_NAME_LENGTH = 100
-# Characters around an e-mail address that are punctuation, not part of it.
-EMAIL_TRIM = "<>()[]{}.,;:!?\"'"
 TOKEN_TRIM = ',;:!?"()[]'
 # Letters (with their accents and vowel marks) joined by ' - or . as in "O'Neill-Brown".
 NAME_WORD = regex.compile(r"[\p{L}\p{M}]+(?:['\u2019.-][\p{L}\p{M}]+)*\.?")
@@ -43,26 +40,6 @@ class ReplyWords:
     not_name_words: frozenset[str]
     declines: tuple[str, ...]
     stops: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ContactDetails:
-    """The phone numbers (E.164) and e-mail addresses found in one message."""
-
-    phones: tuple[str, ...] = ()
-    emails: tuple[str, ...] = ()
-    spans: tuple[tuple[int, int], ...] = field(default=(), compare=False)
-
-    @property
-    def phone(self) -> str | None:
-        return self.phones[0] if self.phones else None
-
-    @property
-    def email(self) -> str | None:
-        return self.emails[0] if self.emails else None
-
-    def __bool__(self) -> bool:
-        return bool(self.phones or self.emails)
 
 
 @lru_cache(maxsize=1)
@@ -82,100 +59,6 @@ def _token_phrases(phrases: Iterable[str], reverse: bool = False) -> tuple[tuple
     """Phrases as lower-case token tuples, longest first (reversed to match from the end)."""
     split = (tuple(_lower(p).split()[:: -1 if reverse else 1]) for p in phrases)
     return tuple(sorted(split, key=len, reverse=True))
-
-
-def _emails(text: str) -> list[tuple[str, int, int]]:
-    """Each valid e-mail address in the text, normalised, with where it was."""
-    found = []
-    for match in re.finditer(r"\S*@\S*", text):
-        candidate = match.group(0).strip(EMAIL_TRIM).removeprefix("mailto:")
-        try:
-            address = validate_email(candidate, check_deliverability=False).normalized
-        except EmailNotValidError:
-            continue
-        found.append((address, match.start(), match.end()))
-    return found
-
-
-MOBILE_TYPES = frozenset(
-    {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
-)
-
-
-def _prefix_fit(national_number: str, region: str) -> int:
-    """How many leading digits could still begin a mobile or landline number of `region`."""
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
-    patterns = [
-        desc.national_number_pattern
-        for desc in (metadata.mobile, metadata.fixed_line)
-        if desc and desc.national_number_pattern
-    ]
-    for length in range(len(national_number), 0, -1):
-        prefix = national_number[:length]
-        if any(regex.fullmatch(p, prefix, partial=True) for p in patterns):
-            return length
-    return 0
-
-
-def _in_best_region(raw: str, regions: tuple[str, ...]) -> phonenumbers.PhoneNumber | None:
-    """A number written without its country code, read in the region where it makes sense.
-
-    A region where it is a mobile number wins, then the first where it is valid
-    at all: "0300 1234567" is a Pakistani mobile; "07456 123456" could be a
-    Pakistani landline but is a British mobile, and people give their mobile.
-    A number valid nowhere, such as the UK's 07700 900xxx range kept for
-    examples, goes to the region whose numbers it starts like.
-    """
-    valid, readings = [], []
-    for region in regions:
-        number = phonenumbers.parse(raw, region)
-        if phonenumbers.is_valid_number(number):
-            valid.append(number)
-        elif phonenumbers.is_possible_number(number):
-            readings.append((_prefix_fit(str(number.national_number), region), number))
-    mobile = next((n for n in valid if phonenumbers.number_type(n) in MOBILE_TYPES), None)
-    if mobile or valid:
-        return mobile or valid[0]
-    return max(readings, key=lambda reading: reading[0], default=(0, None))[1]
-
-
-def _phones(text: str, regions: tuple[str, ...]) -> list[tuple[str, int, int]]:
-    """Each phone number in the text in E.164 form, with where it was."""
-    found = []
-    matcher = phonenumbers.PhoneNumberMatcher(
-        text, regions[0], leniency=phonenumbers.Leniency.POSSIBLE
-    )
-    for match in matcher:
-        international = match.raw_string.lstrip("(").startswith(("+", "00"))
-        number = match.number if international else _in_best_region(match.raw_string, regions)
-        if number is not None and (e164 := _e164(number)):
-            found.append((e164, match.start, match.end))
-    return found
-
-
-def _e164(number: phonenumbers.PhoneNumber) -> str | None:
-    """The number in E.164 form, if that form reads back as the same, possible number."""
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    try:
-        again = phonenumbers.parse(e164)
-    except phonenumbers.NumberParseException:
-        return None
-    return e164 if again == number and phonenumbers.is_possible_number(again) else None
-
-
-def parse_contact(text: str, regions: tuple[str, ...]) -> ContactDetails:
-    """The phone numbers and e-mail addresses in a message; `regions[0]` is the default."""
-    emails = _emails(text)
-    # Digits inside an address ("sam1990@example.com") are not a phone number.
-    without_emails = list(text)
-    for _, start, end in emails:
-        without_emails[start:end] = " " * (end - start)
-    phones = _phones("".join(without_emails), regions)
-    return ContactDetails(
-        phones=tuple(dict.fromkeys(p for p, _, _ in phones)),
-        emails=tuple(dict.fromkeys(e for e, _, _ in emails)),
-        spans=tuple((start, end) for _, start, end in [*emails, *phones]),
-    )
 
 
 def _lower(token: str) -> str:
@@ -204,7 +87,7 @@ def _name_in(clause: str, words: ReplyWords) -> str | None:
     return (name.title() if name.islower() else name)[:MAX_NAME_LENGTH]
 
 
-def parse_name(text: str, contact: ContactDetails = ContactDetails()) -> str | None:
+def parse_name(text: str, contact: ContactDetails | None = None) -> str | None:
     """The person's name in a reply to "what's your name?", or None.
 
     Phone numbers and e-mail addresses in the reply are left out first, so
@@ -212,7 +95,7 @@ def parse_name(text: str, contact: ContactDetails = ContactDetails()) -> str | N
     gives no name at all.
     """
     rest = list(text)
-    for start, end in contact.spans:
+    for start, end in contact.spans if contact else ():
         rest[start:end] = [","] * (end - start)
     rest_text = "".join(rest)
     if len(normalise(rest_text).split()) > MAX_NAME_REPLY_WORDS:

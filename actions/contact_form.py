@@ -15,9 +15,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.contact_details import is_decline, parse_contact, parse_name
+from actions.contact_details import is_decline, parse_name
 from actions.form_validation import ASKED_AGAIN_SLOT, SMALL_TALK_RESPONSES, FormReplyValidation
 from actions.handoff import whatsapp_number
+from clinic_store.contact_parsing import parse_contact
 from clinic_store.settings import get_settings
 
 NAME_SLOT = "contact_name"

@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 REASONS_SLOT = "handoff_reasons"
 WHATSAPP_CHANNELS = frozenset({"whatsapp", "twilio"})
 CONTACT_SLOTS = ("contact_name", "contact_phone", "contact_email")
+PROFILE_NAME_LENGTH = 200
 
 # What the person is told when a hand-off starts, by the intent that started it.
 START_RESPONSES = {
@@ -56,6 +57,16 @@ def whatsapp_number(tracker: Tracker) -> str | None:
     return "+" + tracker.sender_id.removeprefix("whatsapp:").lstrip("+")
 
 
+def whatsapp_profile_name(tracker: Tracker) -> str | None:
+    """The name on the sender's WhatsApp profile, from the newest user message whose metadata
+    has it (channels/whatsapp_cloud.py, twilio_whatsapp.py put it there)."""
+    for event in reversed(tracker.events):
+        name = (event.get("metadata") or {}).get("profile_name")
+        if event.get("event") == "user" and isinstance(name, str) and name.strip():
+            return " ".join(name.split())[:PROFILE_NAME_LENGTH]
+    return None
+
+
 def reasons_for_request(tracker: Tracker) -> tuple[list[str], str]:
     """The reason codes for a new hand-off request, and what to tell the person."""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
@@ -85,10 +96,16 @@ class ActionStartHandoff(Action):
 
 
 def _contact_fields(tracker: Tracker) -> dict[str, str | None]:
-    """Name, phone (E.164) and e-mail as the contact form read them; on WhatsApp, the number."""
+    """Name, phone (E.164) and e-mail as the contact form read them; on WhatsApp, the number
+    and the profile's name (staff see it as such, and as the name while none is given)."""
     phone = whatsapp_number(tracker)
     if phone:
-        return {"contact_name": None, "contact_phone": phone, "contact_email": None}
+        return {
+            "contact_name": None,
+            "contact_phone": phone,
+            "contact_email": None,
+            "profile_name": whatsapp_profile_name(tracker),
+        }
     return {name: tracker.get_slot(name) for name in CONTACT_SLOTS}
 
 

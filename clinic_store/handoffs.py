@@ -27,23 +27,23 @@ from clinic_store.messages import queue_assistant_back
 from clinic_store.models import (
     ACTIVE_STATUSES,
     CLAIMED,
-    NORMAL,
     OPEN,
     RESOLVED,
     RETURNED,
     STATUSES,
-    URGENT,
     ConversationMessage,
     Handoff,
+    HandoffEvent,
+    HandoffNote,
     Notification,
     staff_name,
 )
+from clinic_store.priorities import most_pressing_first, priority_for
 from clinic_store.settings import get_settings
 from clinic_store.views import HandoffView
 
 TRANSITIONS = {OPEN: {CLAIMED, RESOLVED}, CLAIMED: {RESOLVED}, RESOLVED: set()}
-HANDED_BACK = "handed back"  # the target named when a hand-back is refused
-URGENT_REASONS = frozenset({"post_treatment_concern"})
+HANDED_BACK = "handed back"  # the target named when a hand-off's hand-back is refused
 
 # Read aloud over the phone: no 0/O, 1/I/L, and no U (Crockford's choice, fewer
 # accidental words). 30**6 is about 7e8 references.
@@ -55,14 +55,19 @@ REFERENCE_LENGTH = 6
 RAISE_ATTEMPTS = 3
 
 
-def priority_for(reasons: Sequence[str]) -> str:
-    return URGENT if URGENT_REASONS.intersection(reasons) else NORMAL
-
-
 def new_reference() -> str:
     return REFERENCE_PREFIX + "".join(
         secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH)
     )
+
+
+def locked(s: Session, handoff_id: int) -> Handoff:
+    """The hand-off's row, locked (on PostgreSQL) so two staff changing it at once cannot
+    both win; HandoffNotFound if there is none."""
+    row = s.get(Handoff, handoff_id, with_for_update=True)
+    if row is None:
+        raise HandoffNotFound(handoff_id)
+    return row
 
 
 def _joined(earlier: str, later: str) -> str:
@@ -86,6 +91,7 @@ class HandoffStore(Repository):
         contact_name: str | None = None,
         contact_phone: str | None = None,
         contact_email: str | None = None,
+        profile_name: str | None = None,
         notify_channels: Sequence[str] | None = None,
         reference: str | None = None,
     ) -> HandoffView:
@@ -95,7 +101,8 @@ class HandoffStore(Repository):
         (`notify_channels`, by default the configured ones) in the same
         transaction, so a stored hand-off always has its notifications.
         A new hand-off gets `reference` when given (the person already has it:
-        see spool.py), a new random one otherwise.
+        see spool.py), a new random one otherwise. `profile_name` is the name on the
+        patient's WhatsApp profile, kept apart from the name they gave.
         """
         if not reasons:
             raise ValueError("a hand-off needs at least one reason")
@@ -108,6 +115,7 @@ class HandoffStore(Repository):
             "contact_name": contact_name,
             "contact_phone": contact_phone,
             "contact_email": contact_email,
+            "profile_name": profile_name,
             "reference": reference,
         }
         for _ in range(RAISE_ATTEMPTS - 1):
@@ -145,7 +153,7 @@ class HandoffStore(Repository):
             row.priority = priority_for(row.reasons)
             row.answers = {**row.answers, **details["answers"]}
             row.summary = _joined(row.summary, details["summary"])
-            for name in ("contact_name", "contact_phone", "contact_email"):
+            for name in ("contact_name", "contact_phone", "contact_email", "profile_name"):
                 setattr(row, name, details[name] or getattr(row, name))
             row.updated_at = now
             s.flush()
@@ -179,15 +187,20 @@ class HandoffStore(Repository):
             return HandoffView.of(row) if row else None
 
     def list(self, status: str | Sequence[str] | None = None) -> list[HandoffView]:
-        """Hand-offs with `status` (one or several; all by default), urgent first, then oldest."""
+        """Hand-offs with `status` (one or several; all by default), most pressing first
+        (priorities.py), then oldest."""
         statuses = (status,) if isinstance(status, str) else status
         if statuses is not None and not set(statuses) <= set(STATUSES):
             raise ValueError(f"unknown status in {statuses!r}")
-        query = sa.select(Handoff).order_by(
-            sa.case((Handoff.priority == URGENT, 0), else_=1), Handoff.created_at, Handoff.id
+        return self.matching(*([] if statuses is None else [Handoff.status.in_(statuses)]))
+
+    def matching(self, *conditions: sa.ColumnElement) -> list[HandoffView]:
+        """Hand-offs meeting every condition (on `Handoff`), in the order of `list`."""
+        query = (
+            sa.select(Handoff)
+            .where(*conditions)
+            .order_by(most_pressing_first(Handoff.priority), Handoff.created_at, Handoff.id)
         )
-        if statuses is not None:
-            query = query.where(Handoff.status.in_(statuses))
         with self.session() as s, s.begin():
             return [HandoffView.of(row) for row in s.scalars(query)]
 
@@ -206,7 +219,7 @@ class HandoffStore(Repository):
         staff_name(staff)
         now = utcnow()
         with self.session() as s, s.begin():
-            row = self._locked(s, handoff_id)
+            row = locked(s, handoff_id)
             if not row.bot_paused:
                 current = row.status if row.status != CLAIMED else "claimed and handed back"
                 raise InvalidTransition(current, HANDED_BACK)
@@ -216,7 +229,7 @@ class HandoffStore(Repository):
     def _move(self, handoff_id: int, target: str, staff: str) -> HandoffView:
         now = utcnow()
         with self.session() as s, s.begin():
-            row = self._locked(s, handoff_id)
+            row = locked(s, handoff_id)
             if target not in TRANSITIONS[row.status]:
                 raise InvalidTransition(row.status, target)
             row.status, row.updated_at = target, now
@@ -228,14 +241,6 @@ class HandoffStore(Repository):
                 if row.bot_paused:
                     self._hand_back(s, row, now)
             return HandoffView.of(row)
-
-    @staticmethod
-    def _locked(s: Session, handoff_id: int) -> Handoff:
-        # Locked (on PostgreSQL), so two staff claiming at once cannot both win.
-        row = s.get(Handoff, handoff_id, with_for_update=True)
-        if row is None:
-            raise HandoffNotFound(handoff_id)
-        return row
 
     @staticmethod
     def _hand_back(s: Session, row: Handoff, now: datetime) -> None:
@@ -277,14 +282,15 @@ class HandoffStore(Repository):
         return returned
 
     def delete_conversation(self, conversation_id: str) -> int:
-        """Erase a conversation's hand-offs, their notifications and its staff messages;
-        returns how many hand-offs."""
+        """Erase a conversation's hand-offs, their notifications, notes and history, and its
+        staff messages; returns how many hand-offs."""
         with self.session() as s, s.begin():
             ids = s.scalars(
                 sa.select(Handoff.id).where(Handoff.conversation_id == conversation_id)
             ).all()
             # Explicit, because SQLite ignores ON DELETE CASCADE unless told otherwise.
-            s.execute(sa.delete(Notification).where(Notification.handoff_id.in_(ids)))
+            for table in (Notification, HandoffNote, HandoffEvent):
+                s.execute(sa.delete(table).where(table.handoff_id.in_(ids)))
             s.execute(
                 sa.delete(ConversationMessage).where(
                     ConversationMessage.conversation_id == conversation_id

@@ -12,7 +12,10 @@ from clinic_store.database import Base, UTCDateTime, sql_in
 OPEN, CLAIMED, RESOLVED = "open", "claimed", "resolved"
 STATUSES = (OPEN, CLAIMED, RESOLVED)
 ACTIVE_STATUSES = (OPEN, CLAIMED)
-URGENT, NORMAL = "urgent", "normal"
+# A hand-off's priority, most pressing first: an urgent sign, a contraindication the
+# screening flagged (clinic_store/priorities.py), anything else.
+URGENT, SCREENING, NORMAL = "urgent", "screening", "normal"
+PRIORITIES = (URGENT, SCREENING, NORMAL)
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 DELIVERED = "delivered"
 # What a staff notification is about (Notification.kind).
@@ -50,7 +53,7 @@ class Handoff(Base):
             postgresql_where=sql_in("status", ACTIVE_STATUSES),
         ),
         sa.CheckConstraint(sql_in("status", STATUSES), name="status"),
-        sa.CheckConstraint(sql_in("priority", (URGENT, NORMAL)), name="priority"),
+        sa.CheckConstraint(sql_in("priority", PRIORITIES), name="priority"),
     )
 
     id = sa.Column(sa.Integer, primary_key=True)
@@ -75,6 +78,11 @@ class Handoff(Base):
     bot_paused = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false())
     # The last time staff claimed or wrote in it; idle for too long, it returns to the list.
     staff_active_at = sa.Column(UTCDateTime)
+    # The member of staff a colleague gave the case to (a staff user's name; clinic_store/desk.py).
+    assigned_to = sa.Column(sa.String(NAME_LENGTH))
+    # The name on the patient's WhatsApp profile, as the channel reported it: not necessarily
+    # their own name, so kept apart from contact_name and shown as such.
+    profile_name = sa.Column(sa.String(200))
 
 
 class StaffUser(Base):
@@ -140,3 +148,39 @@ class ConversationMessage(Attempted, Base):
     # clinic's WhatsApp template staff sent (its name, or Twilio Content SID), sent as such.
     response = sa.Column(sa.String(100))
     delivered_at = sa.Column(UTCDateTime)
+
+
+# What staff did to a case (HandoffEvent.kind), shown in its history.
+REOPENED, ASSIGNED, CONTACT_EDITED = "reopened", "assigned", "contact_edited"
+HANDOFF_EVENT_KINDS = (REOPENED, ASSIGNED, CONTACT_EDITED)
+
+
+class HandoffNote(Base):
+    """An internal note staff wrote on a case: never sent to the patient."""
+
+    __tablename__ = "handoff_notes"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    handoff_id = sa.Column(
+        sa.Integer, sa.ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    author = sa.Column(sa.String(NAME_LENGTH), nullable=False)
+    text = sa.Column(sa.Text, nullable=False)
+    created_at = sa.Column(UTCDateTime, nullable=False)
+
+
+class HandoffEvent(Base):
+    """One entry of a case's history: reopened, assigned, contact details edited."""
+
+    __tablename__ = "handoff_events"
+    __table_args__ = (sa.CheckConstraint(sql_in("kind", HANDOFF_EVENT_KINDS), name="kind"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    handoff_id = sa.Column(
+        sa.Integer, sa.ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind = sa.Column(sa.String(32), nullable=False)
+    staff_name = sa.Column(sa.String(NAME_LENGTH), nullable=False)
+    # What changed, for the history line: the assignee, the fields edited, the earlier state.
+    details = sa.Column(sa.JSON, nullable=False)
+    created_at = sa.Column(UTCDateTime, nullable=False)

@@ -56,7 +56,7 @@ class Settings:
     clinic_contact_hours: str
     urgent_contact_hours: str
     # Where a phone number typed without its country code is read first ("0300 ..."),
-    # then the other regions tried in order (actions/contact_details.py).
+    # then the other regions tried in order (clinic_store/contact_parsing.py).
     phone_default_region: str
     phone_other_regions: tuple[str, ...]
     # The clinic's clock: "yesterday" and "until Thursday morning" are its days (an IANA name).

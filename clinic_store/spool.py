@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from clinic_store.database import utcnow
-from clinic_store.handoffs import HandoffStore, new_reference, priority_for
+from clinic_store.handoffs import HandoffStore, new_reference
+from clinic_store.priorities import priority_for
 from clinic_store.views import HandoffView
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ class SpooledHandoff:
     notify_channels: list[str]
     spooled_at: str
     notified_channels: list[str]
+    # Last, with a default: files spooled before it existed still load.
+    profile_name: str | None = None
 
     @property
     def priority(self) -> str:
@@ -132,6 +135,7 @@ def store_spooled(store: HandoffStore, record: SpooledHandoff) -> HandoffView:
         contact_name=record.contact_name,
         contact_phone=record.contact_phone,
         contact_email=record.contact_email,
+        profile_name=record.profile_name,
         notify_channels=record.channels_to_notify,
         reference=record.reference,
     )

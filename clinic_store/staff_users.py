@@ -55,3 +55,8 @@ class StaffUsers(Repository):
             bcrypt.checkpw(b"decoy", _decoy_hash())
             return False
         return bcrypt.checkpw(candidate, stored.encode())
+
+    def usernames(self) -> list[str]:
+        """Everyone who can log in, alphabetically: the colleagues a case can be assigned to."""
+        with self.session() as s, s.begin():
+            return list(s.scalars(sa.select(StaffUser.username).order_by(StaffUser.username)))

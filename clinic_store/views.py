@@ -34,6 +34,8 @@ class HandoffView:
     resolved_at: datetime | None
     bot_paused: bool
     staff_active_at: datetime | None
+    assigned_to: str | None
+    profile_name: str | None
 
     @classmethod
     def of(cls, row: Handoff) -> HandoffView:
@@ -42,9 +44,15 @@ class HandoffView:
         return cls(**{**values, "reasons": tuple(row.reasons), "answers": dict(row.answers)})
 
     @property
+    def name(self) -> str | None:
+        """The name the person gave, or else the one on their WhatsApp profile."""
+        return self.contact_name or self.profile_name
+
+    @property
     def contact(self) -> dict[str, str | None]:
-        """How to reach the person: name, phone and e-mail, each possibly None."""
-        return {"name": self.contact_name, "phone": self.contact_phone, "email": self.contact_email}
+        """How to reach the person: name (the WhatsApp profile name when they gave none),
+        phone and e-mail, each possibly None."""
+        return {"name": self.name, "phone": self.contact_phone, "email": self.contact_email}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -65,6 +73,8 @@ class HandoffView:
             "resolved_at": iso(self.resolved_at),
             "bot_paused": self.bot_paused,
             "staff_active_at": iso(self.staff_active_at),
+            "assigned_to": self.assigned_to,
+            "profile_name": self.profile_name,
         }
 
 

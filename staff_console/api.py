@@ -1,7 +1,10 @@
 """The JSON API for other clinic systems, behind `Authorization: Bearer <STAFF_API_TOKEN>`.
 
-GET  /api/handoffs[?status=open]      hand-offs, urgent first, then oldest
-GET  /api/handoffs/<id>               one hand-off, with its transcript
+GET  /api/handoffs[?status=open]      hand-offs, urgent first, then screening flags, then the
+                                      rest, oldest first; also ?q= (name, phone, reference or
+                                      message text), ?priority=, ?channel= (both repeatable),
+                                      ?assigned=username; status also "active" or "all" (default)
+GET  /api/handoffs/<id>               one hand-off, with its transcript, internal notes and history
 POST /api/handoffs/<id>/claim         take the conversation over (the bot stops answering);
                                       body {"staff": "..."} (optional; default "api")
 POST /api/handoffs/<id>/reply         body {"text": "...", "staff": "..."}: a message to the
@@ -16,8 +19,11 @@ GET  /api/conversations/<id>/messages the transcript: who wrote each message (pa
 GET  /api/conversations/<id>/export   everything stored about a conversation
 DELETE /api/conversations/<id>        delete everything stored about it
 
+Reopening, assigning, notes and contact edits: staff_console/api_desk.py.
+
 401 without the token (or when no token is configured), 404 for an unknown id,
-409 for a claim, reply, release or resolve the hand-off's state does not allow.
+409 for a claim, reply, release, resolve or reopen the hand-off's state does not allow,
+400 for a value that is not valid.
 """
 
 import asyncio
@@ -30,9 +36,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from clinic_store.errors import HandoffNotFound, InvalidTransition
-from clinic_store.models import STATUSES
 from clinic_store.views import HandoffView
 from staff_console.auth import Handler, bearer_token_valid
+from staff_console.case_search import CaseQuery, InvalidQuery, find_cases
 from staff_console.privacy import delete_conversation, export_conversation
 from staff_console.replies import Reply, ReplyRefused, send_reply
 from staff_console.transcripts import conversation_transcript
@@ -62,10 +68,15 @@ def token_required(handler: Handler) -> Handler:
 @api.get("/handoffs")
 @token_required
 async def list_handoffs(request: Request) -> HTTPResponse:
-    status = request.args.get("status")
-    if status is not None and status not in STATUSES:
-        return error(400, f"status must be one of {', '.join(STATUSES)}")
-    handoffs = await asyncio.to_thread(request.app.ctx.store.list, status)
+    """The hand-offs the query string's search and filters find (case_search.py)."""
+    try:
+        query = CaseQuery.from_args({"status": ["all"], **request.args}, status_key="status")
+    except InvalidQuery as invalid:
+        return error(400, str(invalid))
+    ctx = request.app.ctx
+    handoffs = await asyncio.to_thread(
+        find_cases, ctx.store, ctx.settings.tracker_store_url, query, ctx.settings.phone_regions
+    )
     return response.json({"handoffs": [handoff.to_json() for handoff in handoffs]})
 
 
@@ -76,7 +87,17 @@ async def get_handoff(request: Request, handoff_id: int) -> HTTPResponse:
     if handoff is None:
         return error(404, "no such hand-off")
     transcript = await asyncio.to_thread(transcript_of, request, handoff.conversation_id)
-    return response.json({**handoff.to_json(), "transcript": [m.to_json() for m in transcript]})
+    desk = request.app.ctx.desk
+    notes = await asyncio.to_thread(desk.notes, handoff.id)
+    history = await asyncio.to_thread(desk.history, handoff.id)
+    return response.json(
+        {
+            **handoff.to_json(),
+            "transcript": [m.to_json() for m in transcript],
+            "notes": [note.to_json() for note in notes],
+            "history": [entry.to_json() for entry in history],
+        }
+    )
 
 
 def transcript_of(request: Request, conversation_id: str) -> list:
@@ -93,6 +114,19 @@ def staff_of(request: Request) -> str | None:
     return staff if isinstance(staff, str) and staff.strip() else None
 
 
+async def attempt(change: Callable[[], Any], status: int = 200) -> HTTPResponse:
+    """The change's result as JSON (a view with `to_json`), or why it was refused."""
+    try:
+        result = await asyncio.to_thread(change)
+    except HandoffNotFound:
+        return error(404, "no such hand-off")
+    except InvalidTransition as invalid:
+        return error(409, str(invalid))
+    except ValueError as invalid:
+        return error(400, str(invalid))
+    return response.json(result.to_json(), status=status)
+
+
 async def _move(
     request: Request, handoff_id: int, move: Callable[[int, str], HandoffView]
 ) -> HTTPResponse:
@@ -100,13 +134,7 @@ async def _move(
     staff = staff_of(request)
     if staff is None:
         return error(400, 'the body must be like {"staff": "name"}')
-    try:
-        handoff = await asyncio.to_thread(move, handoff_id, staff)
-    except HandoffNotFound:
-        return error(404, "no such hand-off")
-    except InvalidTransition as invalid:
-        return error(409, str(invalid))
-    return response.json(handoff.to_json())
+    return await attempt(lambda: move(handoff_id, staff))
 
 
 @api.post(f"/handoffs/<handoff_id:int>/<change:{MOVES}>")

@@ -24,15 +24,16 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from clinic_store.database import migrate, utcnow
-from clinic_store.errors import HandoffNotFound, InvalidTransition
+from clinic_store.desk import CaseDesk
 from clinic_store.handoffs import HandoffStore
 from clinic_store.messages import ConversationMessages
-from clinic_store.models import ACTIVE_STATUSES, STATUSES
 from clinic_store.notifications import NotificationWorker
+from clinic_store.priorities import PRIORITY_LABELS
 from clinic_store.settings import Settings, get_settings
 from clinic_store.staff_users import StaffUsers
 from clinic_store.views import HandoffView
 from staff_console.api import MOVES, api
+from staff_console.api_desk import api_desk
 from staff_console.auth import (
     CSRF_FIELD,
     SESSION_COOKIE,
@@ -43,7 +44,10 @@ from staff_console.auth import (
     set_session_cookie,
     staff_only,
 )
+from staff_console.case_search import CaseQuery, InvalidQuery
+from staff_console.desk import attempt, case_context, desk, list_context
 from staff_console.idle import ReturnIdle
+from staff_console.rendering import not_found, problem, render
 from staff_console.replies import Reply, ReplyRefused, send_reply
 from staff_console.retention import DailyPurge
 from staff_console.transcripts import TranscriptLine, conversation_transcript
@@ -53,12 +57,6 @@ logger = logging.getLogger(__name__)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REASON_LABELS = PACKAGE_DIR.parent / "content" / "reason_labels.yml"
-# Lists: "active" (open and claimed) by default, or one status, or everything.
-LIST_FILTERS: dict[str, tuple[str, ...] | None] = {
-    "active": ACTIVE_STATUSES,
-    **{status: (status,) for status in STATUSES},
-    "all": None,
-}
 SECURITY_HEADERS = {
     # Only the console's own script (the transcript poll), and its own JSON;
     # the only style is the base template's inline <style>.
@@ -88,7 +86,10 @@ def age(moment: datetime, now: datetime) -> str:
     return "under a minute"
 
 
-def when(moment: datetime | None) -> str:
+def when(moment: datetime | str | None) -> str:
+    """A stored time (or its ISO 8601 text, as in a case's history) as staff read it."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
     return moment.strftime("%d %b %Y, %H:%M UTC") if moment else ""
 
 
@@ -115,20 +116,15 @@ def author_label(line: TranscriptLine) -> str:
 def templates() -> Environment:
     # Autoescape everywhere: the pages show what patients typed.
     environment = Environment(loader=FileSystemLoader(PACKAGE_DIR / "templates"), autoescape=True)
-    environment.filters.update(age=age, when=when, answer=answer, author_label=author_label)
+    environment.filters.update(
+        age=age,
+        when=when,
+        answer=answer,
+        author_label=author_label,
+        priority_label=lambda priority: PRIORITY_LABELS.get(priority, priority),
+    )
     environment.globals.update(reason_labels=reason_labels(), csrf_field=CSRF_FIELD)
     return environment
-
-
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTTPResponse:
-    session: StaffSession | None = request.ctx.session
-    page = request.app.ctx.templates.get_template(template).render(
-        staff=session.username if session else None,
-        csrf_token=session.csrf_token if session else "",
-        now=utcnow(),
-        **context,
-    )
-    return response.html(page, status=status)
 
 
 def client_address(request: Request) -> str:
@@ -203,15 +199,12 @@ async def logout(_: Request) -> HTTPResponse:
 @pages.get("/")
 @staff_only
 async def handoff_list(request: Request) -> HTTPResponse:
-    shown = request.args.get("show", "active")
-    if shown not in LIST_FILTERS:
+    """The cases: search and filters from the query string (case_search.py), bookmarkable."""
+    try:
+        query = CaseQuery.from_args(dict(request.args))
+    except InvalidQuery:
         return response.redirect("/", status=303)
-    handoffs = await asyncio.to_thread(request.app.ctx.store.list, LIST_FILTERS[shown])
-    return render(request, "list.html", handoffs=handoffs, shown=shown, filters=LIST_FILTERS)
-
-
-def not_found(request: Request) -> HTTPResponse:
-    return render(request, "error.html", 404, message="There is no such hand-off.")
+    return render(request, "list.html", **await list_context(request, query))
 
 
 @pages.get("/handoffs/<handoff_id:int>")
@@ -223,7 +216,14 @@ async def handoff_detail(request: Request, handoff_id: int) -> HTTPResponse:
     transcript = await transcript_or_none(request, handoff)
     settings = request.app.ctx.settings
     whatsapp = window(handoff.channel, transcript or [], utcnow(), settings)
-    return render(request, "detail.html", handoff=handoff, transcript=transcript, window=whatsapp)
+    return render(
+        request,
+        "detail.html",
+        handoff=handoff,
+        transcript=transcript,
+        window=whatsapp,
+        **await case_context(request, handoff),
+    )
 
 
 async def transcript_or_none(request: Request, handoff: HandoffView) -> list[TranscriptLine] | None:
@@ -257,14 +257,8 @@ async def move(
     request: Request, handoff_id: int, change: Callable[[int, str], HandoffView]
 ) -> HTTPResponse:
     """Claim, hand back or resolve in the logged-in member of staff's name, then show it."""
-    try:
-        await asyncio.to_thread(change, handoff_id, request.ctx.session.username)
-    except HandoffNotFound:
-        return not_found(request)
-    except InvalidTransition as invalid:
-        message = f"That did not work: {invalid}. Someone may have been quicker."
-        return render(request, "error.html", 409, message=message, back=f"/handoffs/{handoff_id}")
-    return response.redirect(f"/handoffs/{handoff_id}", status=303)
+    staff = request.ctx.session.username
+    return await attempt(request, handoff_id, lambda: change(handoff_id, staff))
 
 
 @pages.post(f"/handoffs/<handoff_id:int>/<change:{MOVES}>")
@@ -288,7 +282,7 @@ async def reply(request: Request, handoff_id: int) -> HTTPResponse:
     except ReplyRefused as refused:
         if refused.status == 404:
             return not_found(request)
-        return render(request, "error.html", refused.status, message=str(refused), back=back)
+        return problem(request, refused.status, str(refused), back)
     return response.redirect(back, status=303)
 
 
@@ -309,6 +303,7 @@ def create_app(settings: Settings | None = None) -> Sanic:
     app.ctx.store = HandoffStore(settings.database_url)
     app.ctx.staff_users = StaffUsers(settings.database_url)
     app.ctx.messages = ConversationMessages(settings.database_url)
+    app.ctx.desk = CaseDesk(settings.database_url)
     app.ctx.signer = SessionSigner(session_secret(settings))
     app.ctx.login_limiter = LoginRateLimiter()
     app.ctx.templates = templates()
@@ -317,7 +312,9 @@ def create_app(settings: Settings | None = None) -> Sanic:
     app.ctx.idle = ReturnIdle(app.ctx.store, settings.handoff_idle_minutes)
     app.static("/static", PACKAGE_DIR / "static", name="static")
     app.blueprint(pages)
+    app.blueprint(desk)
     app.blueprint(api)
+    app.blueprint(api_desk)
 
     @app.on_request
     async def load_session(request: Request) -> None:

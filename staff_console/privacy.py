@@ -3,7 +3,8 @@
 Patients' health answers are personal data. A conversation lives in two places:
 Rasa's tracker store (every event, messages included) and the project's own
 tables (hand-offs with questionnaire answers and contact details, their
-notifications, and what staff wrote in the conversation), plus, while the
+notifications, staff's internal notes and the cases' history, and what staff
+wrote in the conversation), plus, while the
 database was unreachable, hand-offs spooled to disk (clinic_store/spool.py).
 Export gathers all three; deletion removes all three. Retention
 (retention.py) deletes expired conversations with the same function.
@@ -17,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from clinic_store.database import engine_for
+from clinic_store.desk import CaseDesk
 from clinic_store.handoffs import HandoffStore
 from clinic_store.messages import ConversationMessages
 from clinic_store.settings import Settings
@@ -42,6 +44,8 @@ def export_conversation(
         with engine_for(settings.tracker_store_url).connect() as connection:
             events = [json.loads(data or "{}") for (data,) in connection.execute(query)]
     handoffs = [h.to_json() for h in store.list() if h.conversation_id == conversation_id]
+    desk = CaseDesk(store.database_url)
+    case_ids = [handoff["id"] for handoff in handoffs]
     staff_messages = ConversationMessages(store.database_url).for_conversation(conversation_id)
     spooled = [asdict(record) for _, record in spooled_handoffs(settings, conversation_id)]
     return {
@@ -50,6 +54,9 @@ def export_conversation(
         "handoffs": handoffs,
         # What staff wrote to the person (with their names), and the assistant's "I'm back".
         "staff_messages": [message.to_json() for message in staff_messages],
+        # Staff's notes on the cases, each marked "internal": never shown to the person.
+        "internal_notes": [note.to_json() for note in desk.notes(*case_ids)],
+        "case_history": [entry.to_json() for entry in desk.history(*case_ids)],
         "spooled_handoffs": spooled,
     }
 

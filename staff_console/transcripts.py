@@ -2,7 +2,8 @@
 
 Rasa keeps one row per event in its `events` table: `sender_id` is the
 conversation, `type_name` the kind of event, and `data` the event as JSON text.
-Only what the person and the bot said is shown to staff, in the order it was said.
+Only what the person and the bot said is shown to staff, in the order it was said,
+with the buttons the bot offered (on WhatsApp, reply buttons or a list's rows).
 What staff wrote in the console (and the assistant's "I'm back" when they hand
 the conversation back) is in the clinic database (clinic_store/messages.py);
 `conversation_transcript` puts both together in time order.
@@ -11,6 +12,7 @@ the conversation back) is in the clinic database (clinic_store/messages.py);
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -43,12 +45,14 @@ class TranscriptLine:
     staff_name: str | None = None
     # For what the clinic sent: "pending", "delivered" or "failed" (None for Rasa's lines).
     delivery: str | None = None
+    # The titles of the buttons (or quick replies) the bot offered with its message.
+    options: tuple[str, ...] = ()
 
     @property
     def author(self) -> str:
         return AUTHORS[self.speaker]
 
-    def to_json(self) -> dict[str, str | None]:
+    def to_json(self) -> dict[str, Any]:
         sent_at = self.sent_at.isoformat() if self.sent_at else None
         return {
             "speaker": self.speaker,
@@ -57,16 +61,27 @@ class TranscriptLine:
             "text": self.text,
             "sent_at": sent_at,
             "delivery": self.delivery,
+            "options": list(self.options),
         }
 
 
+def offered_options(event: dict[str, Any]) -> tuple[str, ...]:
+    """The titles of the buttons or quick replies in a bot event (Rasa keeps them in `data`)."""
+    data = event.get("data") or {}
+    offered = data.get("buttons") or data.get("quick_replies") or []
+    titles = (o.get("title") for o in offered if isinstance(o, dict))
+    return tuple(str(title) for title in titles if title)
+
+
 def _line(type_name: str, timestamp: float | None, data: str | None) -> TranscriptLine | None:
-    """The message in one event, or None for a message without text (buttons only)."""
-    text = (json.loads(data or "{}") or {}).get("text")
-    if not text:
+    """The message in one event, or None for one with neither text nor options."""
+    event = json.loads(data or "{}") or {}
+    text = event.get("text") or ""
+    options = offered_options(event) if type_name == "bot" else ()
+    if not (text or options):
         return None
     sent_at = datetime.fromtimestamp(timestamp, UTC) if timestamp else None
-    return TranscriptLine(speaker=type_name, text=str(text), sent_at=sent_at)
+    return TranscriptLine(speaker=type_name, text=str(text), sent_at=sent_at, options=options)
 
 
 def read_transcript(tracker_store_url: str, conversation_id: str) -> list[TranscriptLine]:

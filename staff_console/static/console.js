@@ -25,6 +25,20 @@
       ", " + pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + " UTC";
   }
 
+  // The buttons the bot offered, as in detail.html.
+  function options(titles) {
+    var box = document.createElement("span");
+    box.className = "options";
+    box.setAttribute("aria-label", "Options offered");
+    for (var i = 0; i < titles.length; i++) {
+      var option = document.createElement("span");
+      option.className = "option";
+      option.textContent = titles[i];
+      box.appendChild(option);
+    }
+    return box;
+  }
+
   function item(line) {
     var li = document.createElement("li");
     li.className = line.speaker;
@@ -33,6 +47,7 @@
     who.textContent = label(line) + when(line.sent_at);
     li.appendChild(who);
     li.appendChild(document.createTextNode(line.text));
+    if (line.options && line.options.length) li.appendChild(options(line.options));
     return li;
   }
 

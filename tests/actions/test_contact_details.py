@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from actions.contact_details import is_decline, is_stop, parse_contact, parse_name
+from actions.contact_details import is_decline, is_stop, parse_name
+from clinic_store.contact_parsing import parse_contact
 from tests.content_files import contact_formats
 
 REGIONS = ("PK", "GB")

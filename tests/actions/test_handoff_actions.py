@@ -1,6 +1,6 @@
 """Why a hand-off starts, and how the person can be reached, per channel."""
 
-from actions.handoff import reasons_for_request, whatsapp_number
+from actions.handoff import reasons_for_request, whatsapp_number, whatsapp_profile_name
 from tests.actions.trackers import make_tracker, mention
 
 
@@ -41,3 +41,10 @@ def test_a_whatsapp_number_is_the_contact_in_one_format():
     web = make_tracker(channel="socketio", sender_id="f3a1")
     assert whatsapp_number(meta) == whatsapp_number(twilio) == "+447700900123"
     assert whatsapp_number(web) is None
+
+
+def test_the_whatsapp_profile_name_is_read_from_the_messages_metadata():
+    named = {"event": "user", "text": "hi", "metadata": {"profile_name": "  Ayesha   Khan "}}
+    tracker = make_tracker(channel="whatsapp", sender_id="923001234567", earlier_events=[named])
+    assert whatsapp_profile_name(tracker) == "Ayesha Khan"
+    assert whatsapp_profile_name(make_tracker(channel="whatsapp")) is None

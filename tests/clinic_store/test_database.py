@@ -45,3 +45,37 @@ def test_the_migrations_make_exactly_the_models_schema(tmp_path):
     migrate(url)
     with engine_for(url).connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_migration_0005_gives_stored_screening_flags_their_priority(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+
+    from clinic_store.database import ALEMBIC_INI
+
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    config = Config(str(ALEMBIC_INI))
+    config.attributes.update(database_url=url, configure_logging=False)
+    command.upgrade(config, "0002")
+    with engine_for(url).begin() as connection:
+        for reference, reasons, priority in (
+            ("MN-AAAAAA", '["eczema"]', "normal"),
+            ("MN-BBBBBB", '["human_requested"]', "normal"),
+            ("MN-CCCCCC", '["post_treatment_concern", "herpes"]', "urgent"),
+        ):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO handoffs (reference, conversation_id, channel, reasons, priority,"
+                    " status, answers, summary, created_at, updated_at, bot_paused) VALUES"
+                    " (:reference, :reference, 'rest', :reasons, :priority, 'open', '{}', '',"
+                    " '2026-12-01 10:00:00', '2026-12-01 10:00:00', 0)"
+                ),
+                {"reference": reference, "reasons": reasons, "priority": priority},
+            )
+    command.upgrade(config, "head")
+    priorities = {h.reference: h.priority for h in HandoffStore(url).list()}
+    assert priorities == {"MN-AAAAAA": "screening", "MN-BBBBBB": "normal", "MN-CCCCCC": "urgent"}
+    command.downgrade(config, "0002")
+    with engine_for(url).connect() as connection:
+        rows = connection.execute(sa.text("SELECT priority FROM handoffs ORDER BY reference"))
+        assert [priority for (priority,) in rows] == ["normal", "normal", "urgent"]

@@ -45,7 +45,11 @@ def test_a_new_handoff_is_open_with_a_readable_reference_and_queued_notification
     handoff = raise_for(store, contact_name="Ann", contact_phone="+44 7700 900123")
 
     assert REFERENCE.fullmatch(handoff.reference)
-    assert (handoff.status, handoff.priority, handoff.reasons) == ("open", "normal", ("pregnancy",))
+    assert (handoff.status, handoff.priority, handoff.reasons) == (
+        "open",
+        "screening",
+        ("pregnancy",),
+    )
     assert handoff.created_at.tzinfo == UTC and handoff.created_at == handoff.updated_at
     assert abs(utcnow() - handoff.created_at) < timedelta(seconds=10)
     assert store.get(handoff.id) == handoff

@@ -121,7 +121,7 @@ def test_staff_see_the_flagged_questionnaire_through_the_api(bot, sender):
     assert handoff["conversation_id"] == sender
     assert handoff["channel"] == "rest"
     assert handoff["reasons"] == ["rosacea", "herpes"]
-    assert handoff["priority"] == "normal"
+    assert handoff["priority"] == "screening"
     assert handoff["contact"] == {"name": "Sam Taylor", "phone": "+447700900123", "email": None}
     detail = staff_api(bot, f"/handoffs/{handoff['id']}")
     assert detail["answers"]["skin_condition_type"] == ["rosacea"]

@@ -28,6 +28,7 @@ from clinic_store.views import HandoffView
 from tests.servers import REPO_ROOT, free_port, stop_group, wait_until_up
 
 USERNAME, PASSWORD = "nurse.kim", "correct horse battery"
+COLLEAGUE = "dr.lee"  # another login, for cases assigned to a colleague
 API_TOKEN = "test-api-token"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 # The columns of Rasa's SQL tracker store table that the console reads.
@@ -63,21 +64,25 @@ class Console:
 
     def add_messages(self, conversation_id: str, *messages: tuple[str, str]) -> None:
         """(speaker, text) pairs stored as Rasa does, with events staff never see in between."""
+        for speaker, text in messages:
+            self.add_events(conversation_id, (speaker, {"text": text}), ("action", {"name": "x"}))
+
+    def add_events(self, conversation_id: str, *events: tuple[str, dict]) -> None:
+        """(type name, event data) pairs stored as Rasa's SQL tracker store does."""
         with engine_for(self.tracker_store_url).begin() as connection:
-            for speaker, text in messages:
-                for type_name, data in ((speaker, {"text": text}), ("action", {"name": "x"})):
-                    connection.execute(
-                        sa.text(
-                            "INSERT INTO events (sender_id, type_name, timestamp, data)"
-                            " VALUES (:sender, :type, :timestamp, :data)"
-                        ),
-                        {
-                            "sender": conversation_id,
-                            "type": type_name,
-                            "timestamp": time.time(),
-                            "data": json.dumps(data),
-                        },
-                    )
+            for type_name, data in events:
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO events (sender_id, type_name, timestamp, data)"
+                        " VALUES (:sender, :type, :timestamp, :data)"
+                    ),
+                    {
+                        "sender": conversation_id,
+                        "type": type_name,
+                        "timestamp": time.time(),
+                        "data": json.dumps(data),
+                    },
+                )
 
 
 @pytest.fixture(scope="session")
@@ -90,6 +95,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(staff_users, "BCRYPT_ROUNDS", 4)  # quick logins
         StaffUsers(database_url).create(USERNAME, PASSWORD)
+        StaffUsers(database_url).create(COLLEAGUE, PASSWORD)
     with engine_for(tracker_store_url).begin() as connection:
         connection.execute(sa.text(RASA_EVENTS_TABLE))
 

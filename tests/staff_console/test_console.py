@@ -103,7 +103,7 @@ def test_the_detail_page_escapes_what_the_patient_wrote(console: Console, staff:
     page = staff.get(f"{console.url}/handoffs/{handoff.id}", timeout=10).text
 
     assert ATTACK not in page
-    assert page.count(ESCAPED_ATTACK) == 3  # the name, the summary and the message
+    assert page.count(ESCAPED_ATTACK) == 4  # the name (shown, and in its form), summary, message
     assert "Pregnant or may be pregnant" in page and "<code>acne_medication</code>" in page
     assert "mailto:ann@example.org" in page and "Eczema" in page
     transcript = re.findall(r'<li class="(user|bot)">', page)

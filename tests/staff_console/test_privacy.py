@@ -47,6 +47,8 @@ def test_export_then_delete_through_the_api(console):
         "events": [],
         "handoffs": [],
         "staff_messages": [],
+        "internal_notes": [],
+        "case_history": [],
         "spooled_handoffs": [],
     }
     assert console.store.get(other.id) is not None

@@ -16,22 +16,11 @@ from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from actions.questionnaire import load_questionnaire
 from clinic_store.staff_users import StaffUsers
+from tests.browser import launch
 from tests.content_files import faq_answer
 from tests.e2e.conversation import response_text
 from tests.servers import REPO_ROOT, RunningBot
 
-CHROMIUM = Path("/usr/bin/chromium")
-# A quiet, self-contained browser: no sandbox (CI runs as root), no GPU, and none of
-# Chromium's own calls home, so every request seen comes from the page.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = REPO_ROOT / "tests" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 667}
@@ -82,19 +71,11 @@ class ChatPage:
 @pytest.fixture
 def open_chat(tmp_path: Path) -> Iterator[Callable[..., ChatPage]]:
     """Opens a URL in Chromium with a fresh profile; options are Playwright context options."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser`")
     with sync_playwright() as playwright:
         contexts = []
 
         def open_(url: str, **context_options: Any) -> ChatPage:
-            context = playwright.chromium.launch_persistent_context(
-                tmp_path / f"profile-{len(contexts)}",
-                executable_path=str(CHROMIUM),
-                headless=True,
-                args=CHROMIUM_ARGS,
-                **context_options,
-            )
+            context = launch(playwright, tmp_path / f"profile-{len(contexts)}", **context_options)
             contexts.append(context)
             page = context.pages[0] if context.pages else context.new_page()
             page.set_default_timeout(TIMEOUT_MS)
