@@ -84,7 +84,7 @@ class ActionStartHandoff(Action):
         return [SlotSet(REASONS_SLOT, list(dict.fromkeys([*pending, *reasons])))]
 
 
-def _contact_fields(tracker: Tracker) -> dict[str, str | None]:
+def contact_fields(tracker: Tracker) -> dict[str, str | None]:
     """Name, phone (E.164) and e-mail as the contact form read them; on WhatsApp, the number."""
     phone = whatsapp_number(tracker)
     if phone:
@@ -107,7 +107,7 @@ def _raised_response(urgent: bool, contact: dict[str, str | None]) -> str:
     return response if reachable else f"{response}_no_contact"
 
 
-async def _store_or_spool(
+async def store_or_spool(
     details: dict[str, Any], settings: Settings
 ) -> HandoffView | SpooledHandoff:
     """The stored hand-off; with the database unreachable, the one kept in the spool instead."""
@@ -137,7 +137,7 @@ class ActionRaiseHandoff(Action):
     ) -> List[EventType]:
         reasons = tracker.get_slot(REASONS_SLOT) or ["human_requested"]
         settings = get_settings()
-        contact = _contact_fields(tracker)
+        contact = contact_fields(tracker)
         details = {
             "conversation_id": tracker.sender_id,
             "channel": tracker.get_latest_input_channel() or "unknown",
@@ -148,7 +148,7 @@ class ActionRaiseHandoff(Action):
             **contact,
         }
         # Staff hear of it either way: from the outbox, or from the spool (notifications.py).
-        handoff = await _store_or_spool(details, settings)
+        handoff = await store_or_spool(details, settings)
         urgent = handoff.priority == "urgent"
         dispatcher.utter_message(
             response=_raised_response(urgent, contact),

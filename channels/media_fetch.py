@@ -45,7 +45,9 @@ class TooLarge(Exception):
     """The file is larger than MEDIA_MAX_BYTES (`size`, when the sender said so)."""
 
     def __init__(self, size: int | None) -> None:
-        super().__init__(f"larger than the limit ({size} bytes)" if size else "larger than the limit")
+        super().__init__(
+            f"larger than the limit ({size} bytes)" if size else "larger than the limit"
+        )
         self.size = size
 
 

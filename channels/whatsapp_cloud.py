@@ -254,7 +254,9 @@ class WhatsAppCloudInput(InputChannel):
             )
 
         if message.media is not None:
-            await pass_on(send, message.sender, self.name(), message.text, [message.media], metadata)
+            await pass_on(
+                send, message.sender, self.name(), message.text, [message.media], metadata
+            )
             return
         text = clean_user_text(message.text)
         if not message.is_reply:

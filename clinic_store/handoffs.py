@@ -21,9 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from clinic_store import outbox
-from clinic_store.media import attach_unlinked
 from clinic_store.database import Repository, utcnow
 from clinic_store.errors import HandoffNotFound, InvalidTransition
+from clinic_store.media import attach_unlinked
 from clinic_store.messages import queue_assistant_back
 from clinic_store.models import (
     ACTIVE_STATUSES,
