@@ -21,12 +21,11 @@ from typing import Any
 
 from channels.user_text import clean_user_text
 from clinic_store.database import report_unreadable
-from clinic_store.media import IncomingMedia, MediaStore
+from clinic_store.media import MEDIA_MESSAGE, IncomingMedia, MediaStore
 from clinic_store.models import AUDIO, DOCUMENT, IMAGE, VIDEO
 
 logger = logging.getLogger(__name__)
 
-MEDIA_MESSAGE = "/send_media"
 METADATA_KEY = "media"
 # Twilio sends at most 10 media with one WhatsApp message.
 MAX_TWILIO_MEDIA = 10

@@ -30,6 +30,9 @@ from clinic_store.attempts import AttemptLog
 from clinic_store.database import iso, utcnow
 from clinic_store.models import ACTIVE_STATUSES, PENDING, STORED, TOO_LARGE, Handoff, MediaFile
 
+# What the channels send the bot for media (an intent payload; channels/media_messages.py).
+MEDIA_MESSAGE = "/send_media"
+
 
 @dataclass(frozen=True)
 class IncomingMedia:
@@ -182,6 +185,15 @@ class MediaStore(AttemptLog):
         )
         with self.session() as s, s.begin():
             return [MediaView.of(row) for row in s.scalars(query)]
+
+    def last_received(self) -> dict[str, datetime]:
+        """Every conversation with media -> when its newest item came (for retention)."""
+        query = sa.select(MediaFile.conversation_id, sa.func.max(MediaFile.received_at)).group_by(
+            MediaFile.conversation_id
+        )
+        with self.session() as s, s.begin():
+            # max() keeps the column's type, so the times come back aware (UTCDateTime).
+            return dict(s.execute(query).tuples().all())
 
     def attach(self, media_ids: Sequence[int], handoff_id: int) -> None:
         """The items belong to the hand-off (staff looking at it see them)."""

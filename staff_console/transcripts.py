@@ -4,17 +4,21 @@ Rasa keeps one row per event in its `events` table: `sender_id` is the
 conversation, `type_name` the kind of event, and `data` the event as JSON text.
 Only what the person and the bot said is shown to staff, in the order it was said.
 What staff wrote in the console (and the assistant's "I'm back" when they hand
-the conversation back) is in the clinic database (clinic_store/messages.py);
-`conversation_transcript` puts both together in time order.
+the conversation back) is in the clinic database (clinic_store/messages.py), and
+so are the photos, voice notes and files the patient sent (clinic_store/media.py:
+they replace the `/send_media` message the channel gave the bot);
+`conversation_transcript` puts them all together in time order.
 """
 
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
 from clinic_store.database import engine_for
+from clinic_store.media import MEDIA_MESSAGE, MediaStore, MediaView
 from clinic_store.messages import ConversationMessages, MessageView
 from clinic_store.models import STAFF
 
@@ -43,12 +47,14 @@ class TranscriptLine:
     staff_name: str | None = None
     # For what the clinic sent: "pending", "delivered" or "failed" (None for Rasa's lines).
     delivery: str | None = None
+    # A photo, voice note or file the patient sent (then `text` is empty).
+    media: MediaView | None = None
 
     @property
     def author(self) -> str:
         return AUTHORS[self.speaker]
 
-    def to_json(self) -> dict[str, str | None]:
+    def to_json(self) -> dict[str, Any]:
         sent_at = self.sent_at.isoformat() if self.sent_at else None
         return {
             "speaker": self.speaker,
@@ -57,13 +63,15 @@ class TranscriptLine:
             "text": self.text,
             "sent_at": sent_at,
             "delivery": self.delivery,
+            "media": self.media.to_json() if self.media else None,
         }
 
 
 def _line(type_name: str, timestamp: float | None, data: str | None) -> TranscriptLine | None:
-    """The message in one event, or None for a message without text (buttons only)."""
+    """The message in one event, or None for a message without text (buttons only) and for
+    the channel's media message (the media are shown from the clinic database)."""
     text = (json.loads(data or "{}") or {}).get("text")
-    if not text:
+    if not text or text == MEDIA_MESSAGE:
         return None
     sent_at = datetime.fromtimestamp(timestamp, UTC) if timestamp else None
     return TranscriptLine(speaker=type_name, text=str(text), sent_at=sent_at)
@@ -91,17 +99,23 @@ def _message_line(message: MessageView) -> TranscriptLine:
     )
 
 
+def _media_line(media: MediaView) -> TranscriptLine:
+    # No text: a caption is in the transcript already, as the message the bot read.
+    return TranscriptLine("user", "", media.received_at, media=media)
+
+
 def conversation_transcript(
     tracker_store_url: str, database_url: str, conversation_id: str
 ) -> list[TranscriptLine]:
-    """What the patient, the bot and staff wrote in the conversation, oldest first."""
+    """What the patient, the bot and staff wrote and the patient sent, oldest first."""
     lines = read_transcript(tracker_store_url, conversation_id)
     staff = ConversationMessages(database_url).for_conversation(conversation_id)
-    if not staff:
+    media = MediaStore(database_url).for_conversation(conversation_id)
+    if not staff and not media:
         return lines
     earliest = datetime.min.replace(tzinfo=UTC)
     # sorted() is stable: lines written at the same moment keep their order.
     return sorted(
-        [*lines, *(_message_line(message) for message in staff)],
+        [*lines, *map(_message_line, staff), *map(_media_line, media)],
         key=lambda line: line.sent_at or earliest,
     )
