@@ -23,7 +23,6 @@ from tests.channels.fakes import (
     WHATSAPP_PHONE_NUMBER_ID,
     WHATSAPP_VERIFY_TOKEN,
     FakeGraphApi,
-    FakeTwilioApi,
 )
 
 PHOTO = b"\xff\xd8\xff\xe0 a small photo of a cheek " * 40
