@@ -193,7 +193,7 @@ class MediaStore(AttemptLog):
         )
         with self.session() as s, s.begin():
             # max() keeps the column's type, so the times come back aware (UTCDateTime).
-            return dict(s.execute(query).tuples().all())
+            return {conversation_id: moment for conversation_id, moment in s.execute(query)}
 
     def attach(self, media_ids: Sequence[int], handoff_id: int) -> None:
         """The items belong to the hand-off (staff looking at it see them)."""
