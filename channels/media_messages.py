@@ -20,7 +20,6 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from channels.user_text import clean_user_text
-from clinic_store.database import report_unreadable
 from clinic_store.media import MEDIA_MESSAGE, IncomingMedia, MediaStore
 from clinic_store.models import AUDIO, DOCUMENT, IMAGE, VIDEO
 
@@ -76,9 +75,12 @@ async def record(
     database could not be written: the patient is still answered)."""
     try:
         views = await asyncio.to_thread(MediaStore().record, conversation_id, channel, items)
-    except Exception as error:
-        report_unreadable(
-            logger, error, "Could not record media of conversation %s (%s)", conversation_id
+    except Exception as error:  # the database is down: staff will not see them, so say it loudly
+        logger.error(
+            "Could not record %d media of conversation %s (%s): they are lost",
+            len(items),
+            conversation_id,
+            type(error).__name__,
         )
         return [{"kind": item.kind} for item in items]
     logger.info("Recorded %d media of conversation %s on %s", len(views), conversation_id, channel)

@@ -16,7 +16,12 @@ from clinic_store.media import MediaStore
 from clinic_store.outbox import Outbox
 from clinic_store.staff_users import StaffUsers
 from tests.channels.fakes import FakeGraphApi, FakeTwilioApi
-from tests.channels.test_conversations import TwilioPatient, WhatsAppPatient, body_text
+from tests.channels.test_conversations import (
+    TOP_LEVEL,
+    TwilioPatient,
+    WhatsAppPatient,
+    body_text,
+)
 from tests.channels.webhooks import (
     media_payload,
     new_twilio_sender,
@@ -178,8 +183,26 @@ def test_a_photo_while_staff_hold_the_conversation_gets_no_reply_but_reaches_sta
     assert media.handoff_id == handoff_id
     assert [m["id"] for m in api_media(bot, patient.number)] == [media.id]
     kinds = eventually(
-        lambda: {n.kind for n in Outbox(bot.database_url).notifications(handoff_id)}
-        - {"handoff"}
+        lambda: {n.kind for n in Outbox(bot.database_url).notifications(handoff_id)} - {"handoff"}
     )
     assert kinds == {"media_received"}  # staff hear of the photo (and of nothing else)
     assert staff_api(bot, "GET", f"/media/{media.id}").content == PHOTO
+
+
+def test_a_photo_during_the_questionnaire_is_acknowledged_and_the_question_comes_again(
+    bot, twilio_patient, fake_twilio_api
+):
+    question = twilio_patient.say("can I have microneedling?")[-1]
+    assert question.startswith(response_text("utter_ask_screening_form_pregnancy"))
+
+    media_url = fake_twilio_api.media_url(fake_twilio_api.add_file(PHOTO))
+    form = twilio_media_form(twilio_patient.number, "", [(media_url, "image/jpeg")])
+    url = twilio_patient.webhook_url
+    before = len(fake_twilio_api.sent_to(twilio_patient.number))
+    assert requests.post(url, data=form, headers=twilio_headers(url, form), timeout=60).ok
+    replies = fake_twilio_api.sent_to(twilio_patient.number)[before:]
+    assert replies[0] == response_text("utter_media_cannot_view")
+    assert replies[-1] == question  # the same question, with its numbered options
+    # The photo was no answer: the questionnaire goes on from the same question.
+    following = response_text(f"utter_ask_screening_form_{TOP_LEVEL[1]}")
+    assert twilio_patient.say("2")[-1].startswith(following)
