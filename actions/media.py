@@ -28,6 +28,7 @@ from actions.questionnaire import load_questionnaire
 from actions.screening_decision import answered_items
 from actions.triage import TIER_SLOT, Tier
 from clinic_store.handoffs import HandoffStore
+from clinic_store.media import METADATA_KEY
 from clinic_store.models import MEDIA_RECEIVED, STICKER, URGENT
 from clinic_store.outbox import Outbox
 from clinic_store.settings import get_settings
@@ -36,7 +37,6 @@ from clinic_store.views import HandoffView
 logger = logging.getLogger(__name__)
 
 MEDIA_REASON = "post_treatment_media"
-METADATA_KEY = "media"
 # Tiers that mean the person reported a problem of their own after treatment.
 PROBLEM_TIERS = frozenset({Tier.EXPECTED.value, Tier.REVIEW.value, Tier.URGENT.value})
 CANNOT_VIEW_RESPONSE = "utter_media_cannot_view"
@@ -73,6 +73,7 @@ def _contact_time(handoff: Any) -> str:
 
 async def _raise_for_media(tracker: Tracker) -> Any:
     """A hand-off for the media (stored, or spooled while the database is down)."""
+    settings = get_settings()
     details = {
         "conversation_id": tracker.sender_id,
         "channel": tracker.get_latest_input_channel() or "unknown",
@@ -80,10 +81,10 @@ async def _raise_for_media(tracker: Tracker) -> Any:
         "answers": answered_items(load_questionnaire(), tracker.slots),
         "summary": f"Reasons: {MEDIA_REASON}. The patient sent a photo or file after"
         " reporting a problem after treatment: see the conversation.",
-        "notify_channels": get_settings().notifier_channels,
+        "notify_channels": settings.notifier_channels,
         **contact_fields(tracker),
     }
-    return await store_or_spool(details, get_settings())
+    return await store_or_spool(details, settings)
 
 
 def _tell_staff(handoff: HandoffView) -> None:

@@ -20,12 +20,11 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from channels.user_text import clean_user_text
-from clinic_store.media import MEDIA_MESSAGE, IncomingMedia, MediaStore
+from clinic_store.media import MEDIA_MESSAGE, METADATA_KEY, IncomingMedia, MediaStore
 from clinic_store.models import AUDIO, DOCUMENT, IMAGE, VIDEO
 
 logger = logging.getLogger(__name__)
 
-METADATA_KEY = "media"
 # Twilio sends at most 10 media with one WhatsApp message.
 MAX_TWILIO_MEDIA = 10
 TYPE_KINDS = {"image/": IMAGE, "audio/": AUDIO, "video/": VIDEO}

@@ -14,6 +14,9 @@ Changes to Rasa's connector: every request must carry a valid `X-Twilio-Signatur
 messages reach the bot as sent (Rasa's webhook route turns "¡" into "@"); WhatsApp
 through Twilio has no reply buttons, so options go out as one numbered list and a
 typed number or option title comes back to the bot as that button's payload.
+Photos, voice notes and files (`NumMedia`, `MediaUrl<N>`) are recorded and reach
+the bot as `/send_media`, the Body as their caption (media_messages.py); the
+Rasa server fetches them later (media_fetch.py, `fetch_media`).
 """
 
 import asyncio

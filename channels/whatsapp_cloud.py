@@ -12,7 +12,10 @@ credentials.yml:
 
 Meta expects a 200 within seconds and retries otherwise, so the webhook answers
 at once and the message is handled in the background; retries and duplicate
-deliveries are recognised by the message id and handled once.
+deliveries are recognised by the message id and handled once. Photos, voice
+notes, videos, documents and stickers are recorded and reach the bot as
+`/send_media` after their caption (media_messages.py); the Rasa server fetches
+them from the Graph API later (media_fetch.py, `fetch_media`).
 """
 
 import asyncio

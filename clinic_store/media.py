@@ -30,8 +30,10 @@ from clinic_store.attempts import AttemptLog
 from clinic_store.database import iso, utcnow
 from clinic_store.models import ACTIVE_STATUSES, PENDING, STORED, TOO_LARGE, Handoff, MediaFile
 
-# What the channels send the bot for media (an intent payload; channels/media_messages.py).
+# What the channels send the bot for media (an intent payload; channels/media_messages.py),
+# and the key of its metadata that lists the recorded items (`{"id", "kind"}` each).
 MEDIA_MESSAGE = "/send_media"
+METADATA_KEY = "media"
 
 
 @dataclass(frozen=True)
