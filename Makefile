@@ -57,6 +57,9 @@ export ACTION_SERVER_TIMEOUT_S ?= 10
 export TRACKER_STORE_URL ?= sqlite:///var/tracker.db
 export DATABASE_URL ?= sqlite:///var/clinic.db
 export HANDOFF_SPOOL_DIR ?= var/spool
+# Photos, voice notes and files patients send on WhatsApp, and the largest kept (16 MB).
+export MEDIA_DIR ?= var/media
+export MEDIA_MAX_BYTES ?= 16777216
 export RASA_MODEL ?= $(MODEL)
 export RASA_ENDPOINTS ?= endpoints.yml
 # Secrets and local settings for `make run` (see .env.example).

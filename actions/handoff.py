@@ -95,7 +95,7 @@ class ActionStartHandoff(Action):
         return [SlotSet(REASONS_SLOT, list(dict.fromkeys([*pending, *reasons])))]
 
 
-def _contact_fields(tracker: Tracker) -> dict[str, str | None]:
+def contact_fields(tracker: Tracker) -> dict[str, str | None]:
     """Name, phone (E.164) and e-mail as the contact form read them; on WhatsApp, the number
     and the profile's name (staff see it as such, and as the name while none is given)."""
     phone = whatsapp_number(tracker)
@@ -124,7 +124,7 @@ def _raised_response(urgent: bool, contact: dict[str, str | None]) -> str:
     return response if reachable else f"{response}_no_contact"
 
 
-async def _store_or_spool(
+async def store_or_spool(
     details: dict[str, Any], settings: Settings
 ) -> HandoffView | SpooledHandoff:
     """The stored hand-off; with the database unreachable, the one kept in the spool instead."""
@@ -154,7 +154,7 @@ class ActionRaiseHandoff(Action):
     ) -> List[EventType]:
         reasons = tracker.get_slot(REASONS_SLOT) or ["human_requested"]
         settings = get_settings()
-        contact = _contact_fields(tracker)
+        contact = contact_fields(tracker)
         details = {
             "conversation_id": tracker.sender_id,
             "channel": tracker.get_latest_input_channel() or "unknown",
@@ -165,7 +165,7 @@ class ActionRaiseHandoff(Action):
             **contact,
         }
         # Staff hear of it either way: from the outbox, or from the spool (notifications.py).
-        handoff = await _store_or_spool(details, settings)
+        handoff = await store_or_spool(details, settings)
         urgent = handoff.priority == "urgent"
         dispatcher.utter_message(
             response=_raised_response(urgent, contact),

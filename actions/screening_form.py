@@ -43,7 +43,10 @@ def _parse(questionnaire: Questionnaire, item: Item, slot: str, text: str, menti
 class ValidateScreeningForm(FormReplyValidation):
     """Turns each answer into yes / no / not sure (or the options chosen); unclear: ask again."""
 
-    leaving_intents = frozenset({"request_human", "post_treatment_concern", "goodbye"})
+    # A photo or voice note is never an answer: the rules acknowledge it, then ask again.
+    leaving_intents = frozenset(
+        {"request_human", "post_treatment_concern", "goodbye", "send_media"}
+    )
 
     def name(self) -> str:
         return "validate_screening_form"

@@ -1,7 +1,8 @@
 """What happens to a patient's message while clinic staff hold the conversation.
 
 Rasa stays paused (rasa_extensions/staff_hold.py) and runs only this action: the
-member of staff holding the conversation is notified that the patient wrote,
+member of staff holding the conversation is notified that the patient wrote (or
+sent a photo, voice note or file, which the console shows),
 and a new report after treatment that the triage finds urgent raises the
 hand-off to urgent and notifies staff as urgent, as it would with the bot
 answering. The patient is told nothing here: staff are talking with them.
@@ -17,10 +18,11 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import notify_in_background
+from actions.media import media_items
 from actions.triage import Tier, findings_in, triage
 from clinic_nlp.triage_content import get_triage
 from clinic_store.handoffs import HandoffStore
-from clinic_store.models import PATIENT_MESSAGE, URGENT_MESSAGE
+from clinic_store.models import MEDIA_RECEIVED, PATIENT_MESSAGE, URGENT_MESSAGE
 from clinic_store.outbox import Outbox
 from clinic_store.settings import get_settings
 from clinic_store.views import HandoffView
@@ -53,7 +55,11 @@ def _record(held: HandoffView, latest_message: dict[str, Any], urgent: bool) -> 
             summary=f"Urgent report while staff held the conversation: {text}",
             notify_channels=[],  # the urgent notification below says it better
         )
-    kind = URGENT_MESSAGE if urgent else PATIENT_MESSAGE
+    if urgent:
+        kind = URGENT_MESSAGE
+    else:
+        # A photo or voice note (kept in the console) is news of its own for staff.
+        kind = MEDIA_RECEIVED if media_items(latest_message) else PATIENT_MESSAGE
     Outbox().notify(held.id, kind, channels)
     return kind
 

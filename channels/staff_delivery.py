@@ -22,15 +22,13 @@ messages with the patient's next message (staff_messages.py).
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
-from sanic import Blueprint, Sanic, response
-from sanic.request import Request
-from sanic.response import HTTPResponse
+from rasa.core.channels.channel import InputChannel, OutputChannel
 
+from channels.server_tasks import ServerTaskInput
 from clinic_store.background import PeriodicTask
 from clinic_store.database import utcnow
 from clinic_store.messages import ConversationMessages, MessageView
@@ -121,7 +119,7 @@ class StaffDelivery(PeriodicTask):
         await asyncio.to_thread(self.messages.record_failure, message.id, error, retry_at)
 
 
-class StaffDeliveryInput(InputChannel):
+class StaffDeliveryInput(ServerTaskInput):
     """Not a way in: runs `StaffDelivery` in the Rasa server, with the server's channels."""
 
     @classmethod
@@ -137,26 +135,8 @@ class StaffDeliveryInput(InputChannel):
         )
 
     def __init__(self, interval_s: float = INTERVAL_S, template_language: str = "en") -> None:
+        super().__init__()
         self.interval_s, self.template_language = interval_s, template_language
-        self.delivery: StaffDelivery | None = None
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        blueprint = Blueprint("staff_delivery", __name__)
-
-        @blueprint.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok", "running": self.delivery is not None})
-
-        @blueprint.listener("after_server_start")
-        async def start(app: Sanic, _: Any) -> None:
-            self.delivery = StaffDelivery(
-                app.ctx.input_channels, self.interval_s, self.template_language
-            )
-            self.delivery.start()
-
-        @blueprint.listener("before_server_stop")
-        async def stop(*_: Any) -> None:
-            if self.delivery is not None:
-                await self.delivery.stop()
-
-        return blueprint
+    def task(self, channels: Sequence[InputChannel]) -> StaffDelivery:
+        return StaffDelivery(channels, self.interval_s, self.template_language)

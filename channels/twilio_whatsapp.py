@@ -14,6 +14,9 @@ Changes to Rasa's connector: every request must carry a valid `X-Twilio-Signatur
 messages reach the bot as sent (Rasa's webhook route turns "¡" into "@"); WhatsApp
 through Twilio has no reply buttons, so options go out as one numbered list and a
 typed number or option title comes back to the bot as that button's payload.
+Photos, voice notes and files (`NumMedia`, `MediaUrl<N>`) are recorded and reach
+the bot as `/send_media`, the Body as their caption (media_messages.py); the
+Rasa server fetches them later (media_fetch.py, `fetch_media`).
 """
 
 import asyncio
@@ -22,6 +25,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
+import aiohttp
 import requests
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.twilio import TwilioInput, TwilioOutput
@@ -30,6 +34,8 @@ from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
+from channels.media_fetch import MEDIA_TIMEOUT, download
+from channels.media_messages import pass_on, twilio_media
 from channels.messages import Button, split_text, with_numbered_options
 from channels.options import OfferedOptions
 from channels.signatures import TWILIO_SIGNATURE_HEADER, twilio_signature_valid
@@ -159,17 +165,35 @@ class TwilioWhatsAppInput(TwilioInput):
 
     async def _handle(self, request: Request, on_new_message: OnNewMessage) -> None:
         sender, text = request.form.get("From"), request.form.get("Body")
-        if not sender or not text:
+        media = twilio_media(request.form, text)
+        if not sender or not (text or media):
             return
-        try:
-            text = await self.options.translate(sender, clean_user_text(text))
-            metadata = self.get_metadata(request)
-            output = self.get_output_channel()
+        output = self.get_output_channel()
+
+        async def send(message: str, metadata: dict[str, Any] | None) -> None:
             await on_new_message(
-                UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata)
+                UserMessage(message, output, sender, input_channel=self.name(), metadata=metadata)
+            )
+
+        try:
+            if media:
+                await pass_on(send, sender, self.name(), text, media, self.get_metadata(request))
+                return
+            await send(
+                await self.options.translate(sender, clean_user_text(text)),
+                self.get_metadata(request),
             )
         except Exception:  # as in Rasa's connector: Twilio does not retry, so a 500 helps no one
             logger.exception("Twilio WhatsApp message could not be handled")
+
+    async def fetch_media(self, media_url: str, max_bytes: int) -> bytes:
+        """A patient's media from Twilio: its MediaUrl with the account's basic auth, following
+        the redirect to where Twilio keeps it. Raises `TooLarge` past `max_bytes`."""
+        # On the request, not the session: aiohttp drops a request's credentials when the
+        # redirect leads to another host, but would add a session's again.
+        auth = aiohttp.BasicAuth(self.account_sid, self.auth_token)
+        async with aiohttp.ClientSession(timeout=MEDIA_TIMEOUT) as session:
+            return await download(session, media_url, max_bytes, auth=auth)
 
     def _signed(self, request: Request) -> bool:
         # Behind a proxy the request's own URL is not the public one Twilio signed.

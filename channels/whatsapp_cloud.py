@@ -12,7 +12,10 @@ credentials.yml:
 
 Meta expects a 200 within seconds and retries otherwise, so the webhook answers
 at once and the message is handled in the background; retries and duplicate
-deliveries are recognised by the message id and handled once.
+deliveries are recognised by the message id and handled once. Photos, voice
+notes, videos, documents and stickers are recorded and reach the bot as
+`/send_media` after their caption (media_messages.py); the Rasa server fetches
+them from the Graph API later (media_fetch.py, `fetch_media`).
 """
 
 import asyncio
@@ -29,6 +32,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.media_fetch import MEDIA_TIMEOUT, TooLarge, download
+from channels.media_messages import pass_on
 from channels.messages import Button
 from channels.options import OfferedOptions
 from channels.signatures import META_SIGNATURE_HEADER, meta_signature_valid
@@ -236,20 +241,44 @@ class WhatsAppCloudInput(InputChannel):
         return not ours or not theirs or ours == theirs
 
     async def _handle(self, message: IncomingMessage, on_new_message: OnNewMessage) -> None:
+        metadata = {"profile_name": message.profile_name} if message.profile_name else None
+        ids = iter((message.message_id, f"{message.message_id}:media"))
+
+        async def send(text: str, extra: dict[str, Any] | None) -> None:
+            await on_new_message(
+                UserMessage(
+                    text,
+                    self.get_output_channel(),
+                    message.sender,
+                    input_channel=self.name(),
+                    message_id=next(ids),
+                    metadata=extra,
+                )
+            )
+
+        if message.media is not None:
+            await pass_on(
+                send, message.sender, self.name(), message.text, [message.media], metadata
+            )
+            return
         text = clean_user_text(message.text)
         if not message.is_reply:
             text = await self.options.translate(message.sender, text)
-        metadata = {"profile_name": message.profile_name} if message.profile_name else None
-        await on_new_message(
-            UserMessage(
-                text,
-                self.get_output_channel(),
-                message.sender,
-                input_channel=self.name(),
-                message_id=message.message_id,
-                metadata=metadata,
-            )
-        )
+        await send(text, metadata)
+
+    async def fetch_media(self, media_id: str, max_bytes: int) -> bytes:
+        """A patient's media from the Graph API: its URL (`GET /{media-id}`), then its bytes,
+        both with the access token. Raises `TooLarge` past `max_bytes`."""
+        # On each request, not the session: a redirect elsewhere must not carry the token.
+        headers = {"Authorization": f"Bearer {self.settings.access_token}"}
+        async with aiohttp.ClientSession(timeout=MEDIA_TIMEOUT) as session:
+            url = f"{self.settings.graph_api_url}/{media_id}"
+            async with session.get(url, headers=headers) as answer:
+                answer.raise_for_status()
+                described = await answer.json()
+            if int(described.get("file_size") or 0) > max_bytes:
+                raise TooLarge(int(described["file_size"]))
+            return await download(session, str(described["url"]), max_bytes, headers=headers)
 
     def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)

@@ -10,6 +10,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from clinic_store.media import IncomingMedia
+from clinic_store.models import MEDIA_KINDS
+
 WHATSAPP_OBJECT = "whatsapp_business_account"
 REPLY_TYPES = ("button_reply", "list_reply")
 
@@ -31,13 +34,14 @@ class IncomingMessage:
     is_reply: bool  # chosen from our buttons or list, rather than typed
     phone_number_id: str | None  # the clinic's number that received it
     profile_name: str | None
+    media: IncomingMedia | None = None  # a photo, voice note...; `text` is then its caption
 
 
 def incoming_messages(payload: Any) -> list[IncomingMessage]:
-    """The text messages and button/list replies in a webhook payload.
+    """The text messages, button/list replies and media in a webhook payload.
 
-    Status updates, other fields and message types the bot cannot read (images,
-    voice notes, reactions...) give no messages. Raises `MalformedPayload` if the
+    Status updates, other fields and message types the bot cannot read (reactions,
+    locations, contacts...) give no messages. Raises `MalformedPayload` if the
     payload is not an object with a list of entries. A part inside (an entry, a
     change, a message, the contacts) without the documented shape is skipped with a
     warning and the rest is read: refusing the whole payload would lose the other
@@ -91,7 +95,8 @@ def _incoming_message(
     message: Any, phone_number_id: str | None, names: dict[str, str | None]
 ) -> IncomingMessage | None:
     message = _mapping(message, "message")
-    content = _content(message)
+    media = _media(message)
+    content = ((media.caption or ""), False) if media else _content(message)
     if content is None:
         return None
     text, is_reply = content
@@ -103,6 +108,24 @@ def _incoming_message(
         is_reply=is_reply,
         phone_number_id=phone_number_id,
         profile_name=names.get(sender),
+        media=media,
+    )
+
+
+def _media(message: dict) -> IncomingMedia | None:
+    """The photo, voice note, video, document or sticker in a message, None for other types:
+    `{"type": "image", "image": {"id", "mime_type", "sha256", "caption"?, "filename"?}}`."""
+    kind = message.get("type")
+    if kind not in MEDIA_KINDS:
+        return None
+    media = _mapping(message.get(kind), kind)
+    return IncomingMedia(
+        kind=kind,
+        mime_type=_string(media.get("mime_type"), f"{kind}.mime_type"),
+        source=_string(media.get("id"), f"{kind}.id"),
+        expected_sha256=_optional_string(media.get("sha256")),
+        filename=_optional_string(media.get("filename")),
+        caption=_optional_string(media.get("caption")),
     )
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from clinic_store import outbox
 from clinic_store.database import Repository, utcnow
 from clinic_store.errors import HandoffNotFound, InvalidTransition
+from clinic_store.media import attach_unlinked
 from clinic_store.messages import queue_assistant_back
 from clinic_store.models import (
     ACTIVE_STATUSES,
@@ -157,6 +158,7 @@ class HandoffStore(Repository):
                 setattr(row, name, details[name] or getattr(row, name))
             row.updated_at = now
             s.flush()
+            attach_unlinked(s, conversation_id, row.id)
             if added:
                 outbox.queue(s, row.id, notify_channels, now)
             return HandoffView.of(row)

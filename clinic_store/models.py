@@ -19,16 +19,30 @@ PRIORITIES = (URGENT, SCREENING, NORMAL)
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 DELIVERED = "delivered"
 # What a staff notification is about (Notification.kind).
-NEW_HANDOFF, PATIENT_MESSAGE, URGENT_MESSAGE, RETURNED = (
+NEW_HANDOFF, PATIENT_MESSAGE, URGENT_MESSAGE, RETURNED, MEDIA_RECEIVED, MEDIA_NOT_STORED = (
     "handoff",
     "patient_message",
     "urgent_message",
     "returned",
+    "media_received",
+    "media_not_stored",
 )
-NOTIFICATION_KINDS = (NEW_HANDOFF, PATIENT_MESSAGE, URGENT_MESSAGE, RETURNED)
+NOTIFICATION_KINDS = (
+    NEW_HANDOFF,
+    PATIENT_MESSAGE,
+    URGENT_MESSAGE,
+    RETURNED,
+    MEDIA_RECEIVED,
+    MEDIA_NOT_STORED,
+)
 # Who wrote a ConversationMessage: a member of staff, or the assistant saying it is back.
 STAFF, ASSISTANT = "staff", "assistant"
 NAME_LENGTH = 100
+# What a patient sent on WhatsApp (MediaFile.kind), and how fetching it stands (.status).
+IMAGE, AUDIO, VIDEO, DOCUMENT, STICKER = "image", "audio", "video", "document", "sticker"
+MEDIA_KINDS = (IMAGE, AUDIO, VIDEO, DOCUMENT, STICKER)
+STORED, TOO_LARGE = "stored", "too_large"
+MEDIA_STATUSES = (PENDING, STORED, FAILED, TOO_LARGE)
 
 
 def staff_name(staff: str) -> str:
@@ -184,3 +198,36 @@ class HandoffEvent(Base):
     # What changed, for the history line: the assignee, the fields edited, the earlier state.
     details = sa.Column(sa.JSON, nullable=False)
     created_at = sa.Column(UTCDateTime, nullable=False)
+
+class MediaFile(Attempted, Base):
+    """A photo, voice note, video, document or sticker a patient sent on WhatsApp.
+
+    The row is written when the message arrives (status pending); the Rasa server
+    fetches the bytes later and retries like the outbox (channels/media_fetch.py),
+    then stores them under MEDIA_DIR as `stored_name` (clinic_store/media.py).
+    """
+
+    __tablename__ = "media_files"
+    __table_args__ = (
+        sa.Index("ix_media_files_due", "status", "next_attempt_at"),
+        sa.CheckConstraint(sql_in("kind", MEDIA_KINDS), name="kind"),
+        sa.CheckConstraint(sql_in("status", MEDIA_STATUSES), name="status"),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    conversation_id = sa.Column(sa.String(255), nullable=False, index=True)
+    channel = sa.Column(sa.String(64), nullable=False)
+    handoff_id = sa.Column(sa.Integer, sa.ForeignKey("handoffs.id", ondelete="SET NULL"))
+    kind = sa.Column(sa.String(16), nullable=False)
+    mime_type = sa.Column(sa.String(255), nullable=False)
+    # Where the channel fetches it: the Graph API media id, or Twilio's MediaUrl.
+    source = sa.Column(sa.Text, nullable=False)
+    # The checksum Meta's webhook gave (hex); the stored bytes must match it.
+    expected_sha256 = sa.Column(sa.String(64))
+    sha256 = sa.Column(sa.String(64))
+    size = sa.Column(sa.BigInteger)
+    filename = sa.Column(sa.String(255))
+    caption = sa.Column(sa.Text)
+    stored_name = sa.Column(sa.String(64))
+    received_at = sa.Column(UTCDateTime, nullable=False)
+    stored_at = sa.Column(UTCDateTime)

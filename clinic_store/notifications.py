@@ -30,7 +30,15 @@ from clinic_store import spool
 from clinic_store.background import PeriodicTask
 from clinic_store.database import utcnow
 from clinic_store.handoffs import HandoffStore
-from clinic_store.models import NEW_HANDOFF, PATIENT_MESSAGE, RETURNED, URGENT, URGENT_MESSAGE
+from clinic_store.models import (
+    MEDIA_NOT_STORED,
+    MEDIA_RECEIVED,
+    NEW_HANDOFF,
+    PATIENT_MESSAGE,
+    RETURNED,
+    URGENT,
+    URGENT_MESSAGE,
+)
 from clinic_store.outbox import Outbox
 from clinic_store.settings import Settings, get_settings
 from clinic_store.spool import SpooledHandoff
@@ -75,6 +83,13 @@ def headline(handoff: AnyHandoff, kind: str = NEW_HANDOFF) -> str:
         return f"URGENT: a new report after treatment in {handoff.reference}, which staff hold"
     if kind == RETURNED:
         return f"Hand-off {handoff.reference} was left idle and is back on the open list: {reasons}"
+    if kind == MEDIA_RECEIVED:
+        return f"The patient sent a photo, voice note or file in {handoff.reference}"
+    if kind == MEDIA_NOT_STORED:
+        return (
+            f"A file the patient sent in {handoff.reference} could not be kept"
+            " (too large, or it could not be fetched): see the conversation"
+        )
     urgency = "URGENT hand-off" if handoff.priority == URGENT else "New hand-off"
     return f"{urgency} {handoff.reference}: {reasons}"
 
@@ -119,6 +134,8 @@ EMAIL_SUBJECTS = {
     PATIENT_MESSAGE: "Patient wrote in",
     URGENT_MESSAGE: "New report after treatment in",
     RETURNED: "Idle hand-off back on the list:",
+    MEDIA_RECEIVED: "Patient sent media in",
+    MEDIA_NOT_STORED: "Patient's file not kept in",
 }
 EMAIL_OPENINGS = {
     NEW_HANDOFF: "A conversation with the clinic assistant needs a member of staff.",
@@ -127,6 +144,9 @@ EMAIL_OPENINGS = {
     " after treatment.",
     RETURNED: "A conversation staff took over was left idle; it is back on the open list and"
     " the assistant answers again.",
+    MEDIA_RECEIVED: "The patient sent a photo, voice note or file; the console shows it.",
+    MEDIA_NOT_STORED: "A file the patient sent could not be kept (larger than the clinic's"
+    " limit, or it could not be fetched from WhatsApp). Ask the patient for it again if needed.",
 }
 
 

@@ -22,6 +22,9 @@ DEFAULT_CLINIC_TIMEZONE = "Asia/Karachi"
 # Long enough for a member of staff to read back and write a considered reply; short
 # enough that a patient is not left waiting behind a silent bot for long.
 DEFAULT_IDLE_MINUTES = 30
+# WhatsApp's own limit for a voice note or a video; larger files are not kept, and staff
+# are told.
+DEFAULT_MEDIA_MAX_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,9 @@ class Settings:
     phone_other_regions: tuple[str, ...]
     # The clinic's clock: "yesterday" and "until Thursday morning" are its days (an IANA name).
     clinic_timezone: str
+    # Photos, voice notes and files patients send on WhatsApp (clinic_store/media.py).
+    media_dir: Path
+    media_max_bytes: int
 
     @property
     def clinic_zone(self) -> ZoneInfo:
@@ -180,4 +186,6 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         phone_default_region=_regions(env, "PHONE_DEFAULT_REGION", "PK")[0],
         phone_other_regions=_regions(env, "PHONE_OTHER_REGIONS", "GB"),
         clinic_timezone=_timezone(env),
+        media_dir=Path(env.get("MEDIA_DIR") or "var/media"),
+        media_max_bytes=int(_non_negative(env, "MEDIA_MAX_BYTES", DEFAULT_MEDIA_MAX_BYTES)),
     )

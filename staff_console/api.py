@@ -15,7 +15,9 @@ POST /api/handoffs/<id>/release       hand the conversation back to the assistan
                                       hand-off stays claimed. Body as for claim
 POST /api/handoffs/<id>/resolve       close it (a held conversation is handed back too)
 GET  /api/conversations/<id>/messages the transcript: who wrote each message (patient, bot
-                                      or staff, with the staff member's name) and when
+                                      or staff, with the staff member's name) and when; a
+                                      photo, voice note or file the patient sent has `media`
+GET  /api/media/<id>                  the bytes of one such item
 GET  /api/conversations/<id>/export   everything stored about a conversation
 DELETE /api/conversations/<id>        delete everything stored about it
 
@@ -39,6 +41,7 @@ from clinic_store.errors import HandoffNotFound, InvalidTransition
 from clinic_store.views import HandoffView
 from staff_console.auth import Handler, bearer_token_valid
 from staff_console.case_search import CaseQuery, InvalidQuery, find_cases
+from staff_console.media_files import media_response
 from staff_console.privacy import delete_conversation, export_conversation
 from staff_console.replies import Reply, ReplyRefused, send_reply
 from staff_console.transcripts import conversation_transcript
@@ -171,6 +174,12 @@ async def messages(request: Request, conversation_id: str) -> HTTPResponse:
     return response.json(
         {"conversation_id": conversation_id, "messages": [m.to_json() for m in transcript]}
     )
+
+
+@api.get("/media/<media_id:int>")
+@token_required
+async def media_file(request: Request, media_id: int) -> HTTPResponse:
+    return await media_response(request, media_id)
 
 
 @api.get("/conversations/<conversation_id:str>/export")

@@ -26,6 +26,7 @@ from sanic.response import HTTPResponse
 from clinic_store.database import migrate, utcnow
 from clinic_store.desk import CaseDesk
 from clinic_store.handoffs import HandoffStore
+from clinic_store.media import MediaStore, MediaView
 from clinic_store.messages import ConversationMessages
 from clinic_store.notifications import NotificationWorker
 from clinic_store.priorities import PRIORITY_LABELS
@@ -48,6 +49,7 @@ from staff_console.case_search import CaseQuery, InvalidQuery
 from staff_console.desk import attempt, case_context, desk, list_context
 from staff_console.idle import ReturnIdle
 from staff_console.rendering import not_found, problem, render
+from staff_console.media_files import media_response
 from staff_console.replies import Reply, ReplyRefused, send_reply
 from staff_console.retention import DailyPurge
 from staff_console.transcripts import TranscriptLine, conversation_transcript
@@ -60,7 +62,9 @@ REASON_LABELS = PACKAGE_DIR.parent / "content" / "reason_labels.yml"
 SECURITY_HEADERS = {
     # Only the console's own script (the transcript poll), and its own JSON;
     # the only style is the base template's inline <style>.
+    # Photos and voice notes only from the console's own media route.
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; connect-src 'self'; "
+    "img-src 'self'; media-src 'self'; "
     "style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -113,6 +117,28 @@ def author_label(line: TranscriptLine) -> str:
     return f"{who}, {delivery}" if delivery else who
 
 
+# As staff read a media item's kind and how fetching it stands (the poll's JS says the same).
+MEDIA_LABELS = {
+    "image": "Photo",
+    "audio": "Voice note",
+    "video": "Video",
+    "document": "Document",
+    "sticker": "Sticker",
+}
+MEDIA_STATUS_LABELS = {
+    "pending": "being fetched from WhatsApp",
+    "failed": "could not be fetched from WhatsApp",
+    "too_large": "not kept: larger than the clinic's limit",
+}
+
+
+def media_label(media: MediaView) -> str:
+    """ "Photo", or "Photo: not kept: larger than the clinic's limit", for staff."""
+    label = MEDIA_LABELS.get(media.kind, media.kind)
+    status = MEDIA_STATUS_LABELS.get(media.status)
+    return f"{label}: {status}" if status else label
+
+
 def templates() -> Environment:
     # Autoescape everywhere: the pages show what patients typed.
     environment = Environment(loader=FileSystemLoader(PACKAGE_DIR / "templates"), autoescape=True)
@@ -122,6 +148,7 @@ def templates() -> Environment:
         answer=answer,
         author_label=author_label,
         priority_label=lambda priority: PRIORITY_LABELS.get(priority, priority),
+        media_label=media_label,
     )
     environment.globals.update(reason_labels=reason_labels(), csrf_field=CSRF_FIELD)
     return environment
@@ -253,6 +280,13 @@ async def transcript_json(request: Request, handoff_id: int) -> HTTPResponse:
     return response.json({"status": handoff.status, "held": handoff.bot_paused, "lines": lines})
 
 
+@pages.get("/media/<media_id:int>")
+@staff_only
+async def media_file(request: Request, media_id: int) -> HTTPResponse:
+    """A photo, voice note or file a patient sent, for logged-in staff only."""
+    return await media_response(request, media_id)
+
+
 async def move(
     request: Request, handoff_id: int, change: Callable[[int, str], HandoffView]
 ) -> HTTPResponse:
@@ -304,6 +338,7 @@ def create_app(settings: Settings | None = None) -> Sanic:
     app.ctx.staff_users = StaffUsers(settings.database_url)
     app.ctx.messages = ConversationMessages(settings.database_url)
     app.ctx.desk = CaseDesk(settings.database_url)
+    app.ctx.media = MediaStore(settings.database_url)
     app.ctx.signer = SessionSigner(session_secret(settings))
     app.ctx.login_limiter = LoginRateLimiter()
     app.ctx.templates = templates()

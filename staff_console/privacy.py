@@ -3,10 +3,11 @@
 Patients' health answers are personal data. A conversation lives in two places:
 Rasa's tracker store (every event, messages included) and the project's own
 tables (hand-offs with questionnaire answers and contact details, their
-notifications, staff's internal notes and the cases' history, and what staff
-wrote in the conversation), plus, while the
-database was unreachable, hand-offs spooled to disk (clinic_store/spool.py).
-Export gathers all three; deletion removes all three. Retention
+notifications, staff's internal notes and the cases' history, what staff
+wrote in the conversation, and the photos, voice notes and files the patient
+sent, whose bytes are files under MEDIA_DIR), plus, while the database was
+unreachable, hand-offs spooled to disk (clinic_store/spool.py). Export gathers
+all of it (the media files as base64); deletion removes all of it. Retention
 (retention.py) deletes expired conversations with the same function.
 """
 
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 from clinic_store.database import engine_for
 from clinic_store.desk import CaseDesk
 from clinic_store.handoffs import HandoffStore
+from clinic_store.media import MediaStore, exported
 from clinic_store.messages import ConversationMessages
 from clinic_store.settings import Settings
 from clinic_store.spool import SpooledHandoff, pending
@@ -48,6 +50,7 @@ def export_conversation(
     case_ids = [handoff["id"] for handoff in handoffs]
     staff_messages = ConversationMessages(store.database_url).for_conversation(conversation_id)
     spooled = [asdict(record) for _, record in spooled_handoffs(settings, conversation_id)]
+    media = MediaStore(store.database_url).for_conversation(conversation_id)
     return {
         "conversation_id": conversation_id,
         "events": events,
@@ -58,13 +61,15 @@ def export_conversation(
         "internal_notes": [note.to_json() for note in desk.notes(*case_ids)],
         "case_history": [entry.to_json() for entry in desk.history(*case_ids)],
         "spooled_handoffs": spooled,
+        # The photos, voice notes and files the person sent, each with its bytes.
+        "media": [exported(settings.media_dir, item) for item in media],
     }
 
 
 def delete_conversation(
     settings: Settings, store: HandoffStore, conversation_id: str
 ) -> dict[str, int]:
-    """Delete the conversation everywhere; returns how many events and hand-offs went."""
+    """Delete the conversation everywhere; returns how many events, hand-offs and media went."""
     spooled = spooled_handoffs(settings, conversation_id)
     for path, _record in spooled:
         path.unlink(missing_ok=True)
@@ -74,8 +79,9 @@ def delete_conversation(
             deleted_events = connection.execute(
                 sa.delete(EVENTS).where(EVENTS.c.sender_id == conversation_id)
             ).rowcount
+    media = MediaStore(store.database_url).delete_conversation(conversation_id, settings.media_dir)
     stored = store.delete_conversation(conversation_id)
-    return {"events": deleted_events, "handoffs": stored + len(spooled)}
+    return {"events": deleted_events, "handoffs": stored + len(spooled), "media": media}
 
 
 def spooled_handoffs(settings: Settings, conversation_id: str) -> list[tuple[Path, SpooledHandoff]]:

@@ -1,8 +1,9 @@
 """Retention: conversations idle for longer than RETENTION_DAYS are deleted everywhere.
 
-A conversation's last activity is its newest tracker event or the last change to
-one of its hand-offs. Conversations with an open or claimed hand-off are kept,
-however old, until staff resolve it: staff still need them. Deletion is
+A conversation's last activity is its newest tracker event, the last change to
+one of its hand-offs, or the last photo or file the patient sent. Conversations
+with an open or claimed hand-off are kept, however old, until staff resolve it:
+staff still need them. Deletion is
 `privacy.delete_conversation`, the same as a person's request to be forgotten.
 `python -m staff_console purge-expired` runs it once; the console runs
 `DailyPurge` in the background. RETENTION_DAYS=0 keeps everything forever.
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 from clinic_store.background import PeriodicTask
 from clinic_store.database import engine_for, utcnow
 from clinic_store.handoffs import HandoffStore
+from clinic_store.media import MediaStore
 from clinic_store.models import ACTIVE_STATUSES
 from clinic_store.settings import Settings
 from staff_console.privacy import delete_conversation, has_events
@@ -37,9 +39,10 @@ def last_activity(settings: Settings, store: HandoffStore) -> dict[str, datetime
         with engine_for(settings.tracker_store_url).connect() as connection:
             for conversation_id, timestamp in connection.execute(query):
                 latest[conversation_id] = datetime.fromtimestamp(timestamp or 0, UTC)
-    for handoff in store.list():
-        seen = latest.get(handoff.conversation_id, handoff.updated_at)
-        latest[handoff.conversation_id] = max(seen, handoff.updated_at)
+    changes = [(handoff.conversation_id, handoff.updated_at) for handoff in store.list()]
+    changes += MediaStore(store.database_url).last_received().items()
+    for conversation_id, moment in changes:
+        latest[conversation_id] = max(latest.get(conversation_id, moment), moment)
     return latest
 
 

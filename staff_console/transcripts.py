@@ -5,8 +5,10 @@ conversation, `type_name` the kind of event, and `data` the event as JSON text.
 Only what the person and the bot said is shown to staff, in the order it was said,
 with the buttons the bot offered (on WhatsApp, reply buttons or a list's rows).
 What staff wrote in the console (and the assistant's "I'm back" when they hand
-the conversation back) is in the clinic database (clinic_store/messages.py);
-`conversation_transcript` puts both together in time order.
+the conversation back) is in the clinic database (clinic_store/messages.py), and
+so are the photos, voice notes and files the patient sent (clinic_store/media.py:
+they replace the `/send_media` message the channel gave the bot);
+`conversation_transcript` puts them all together in time order.
 """
 
 import json
@@ -17,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from clinic_store.database import engine_for
+from clinic_store.media import MEDIA_MESSAGE, MediaStore, MediaView
 from clinic_store.messages import ConversationMessages, MessageView
 from clinic_store.models import STAFF
 
@@ -47,6 +50,8 @@ class TranscriptLine:
     delivery: str | None = None
     # The titles of the buttons (or quick replies) the bot offered with its message.
     options: tuple[str, ...] = ()
+    # A photo, voice note or file the patient sent (then `text` is empty).
+    media: MediaView | None = None
 
     @property
     def author(self) -> str:
@@ -62,6 +67,7 @@ class TranscriptLine:
             "sent_at": sent_at,
             "delivery": self.delivery,
             "options": list(self.options),
+            "media": self.media.to_json() if self.media else None,
         }
 
 
@@ -74,11 +80,12 @@ def offered_options(event: dict[str, Any]) -> tuple[str, ...]:
 
 
 def _line(type_name: str, timestamp: float | None, data: str | None) -> TranscriptLine | None:
-    """The message in one event, or None for one with neither text nor options."""
+    """The message in one event, or None for one with neither text nor options, and for
+    the channel's media message (the media are shown from the clinic database)."""
     event = json.loads(data or "{}") or {}
     text = event.get("text") or ""
     options = offered_options(event) if type_name == "bot" else ()
-    if not (text or options):
+    if not (text or options) or text == MEDIA_MESSAGE:
         return None
     sent_at = datetime.fromtimestamp(timestamp, UTC) if timestamp else None
     return TranscriptLine(speaker=type_name, text=str(text), sent_at=sent_at, options=options)
@@ -106,17 +113,23 @@ def _message_line(message: MessageView) -> TranscriptLine:
     )
 
 
+def _media_line(media: MediaView) -> TranscriptLine:
+    # No text: a caption is in the transcript already, as the message the bot read.
+    return TranscriptLine("user", "", media.received_at, media=media)
+
+
 def conversation_transcript(
     tracker_store_url: str, database_url: str, conversation_id: str
 ) -> list[TranscriptLine]:
-    """What the patient, the bot and staff wrote in the conversation, oldest first."""
+    """What the patient, the bot and staff wrote and the patient sent, oldest first."""
     lines = read_transcript(tracker_store_url, conversation_id)
     staff = ConversationMessages(database_url).for_conversation(conversation_id)
-    if not staff:
+    media = MediaStore(database_url).for_conversation(conversation_id)
+    if not staff and not media:
         return lines
     earliest = datetime.min.replace(tzinfo=UTC)
     # sorted() is stable: lines written at the same moment keep their order.
     return sorted(
-        [*lines, *(_message_line(message) for message in staff)],
+        [*lines, *map(_message_line, staff), *map(_media_line, media)],
         key=lambda line: line.sent_at or earliest,
     )

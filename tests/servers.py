@@ -193,6 +193,8 @@ def running_bot(workdir: Path, extra_env: dict[str, str] | None = None) -> Itera
         "DATABASE_URL": database_url,
         # Never the checkout's var/spool: the test bot would store a developer's spooled hand-offs.
         "HANDOFF_SPOOL_DIR": str(workdir / "spool"),
+        # Nor its var/media: patients' photos of the test bot stay with it.
+        "MEDIA_DIR": str(workdir / "media"),
         "STAFF_CONSOLE_PORT": str(console_port),
         **(extra_env or {}),
     }

@@ -7,8 +7,49 @@
   var list = document.getElementById("transcript");
   if (!list || !list.dataset.poll) return;
 
-  // As author_label in staff_console/app.py.
+  // As author_label and media_label in staff_console/app.py.
   var DELIVERY = { pending: "not delivered yet", failed: "could not be delivered" };
+  var MEDIA = { image: "Photo", audio: "Voice note", video: "Video", document: "Document", sticker: "Sticker" };
+  var MEDIA_STATUS = {
+    pending: "being fetched from WhatsApp",
+    failed: "could not be fetched from WhatsApp",
+    too_large: "not kept: larger than the clinic's limit"
+  };
+
+  function mediaLabel(media) {
+    var label = MEDIA[media.kind] || media.kind;
+    return MEDIA_STATUS[media.status] ? label + ": " + MEDIA_STATUS[media.status] : label;
+  }
+
+  // A photo inline, a voice note with a player, anything else as a link; all from /media/ID.
+  function mediaNode(media) {
+    var src = "/media/" + media.id;
+    var node;
+    if (media.status !== "stored") {
+      node = document.createElement("span");
+      node.className = "media-missing";
+      node.textContent = mediaLabel(media);
+    } else if (media.kind === "image" || media.kind === "sticker") {
+      node = document.createElement("a");
+      node.href = src;
+      var img = document.createElement("img");
+      img.className = "media";
+      img.src = src;
+      img.alt = mediaLabel(media) + " from the patient";
+      node.appendChild(img);
+    } else if (media.kind === "audio") {
+      node = document.createElement("audio");
+      node.controls = true;
+      node.preload = "none";
+      node.src = src;
+      node.textContent = mediaLabel(media);
+    } else {
+      node = document.createElement("a");
+      node.href = src;
+      node.textContent = mediaLabel(media) + ": " + (media.filename || media.mime_type);
+    }
+    return node;
+  }
 
   function label(line) {
     var who = line.speaker === "staff" ? line.staff_name + " (staff)"
@@ -46,7 +87,7 @@
     who.className = "who";
     who.textContent = label(line) + when(line.sent_at);
     li.appendChild(who);
-    li.appendChild(document.createTextNode(line.text));
+    li.appendChild(line.media ? mediaNode(line.media) : document.createTextNode(line.text));
     if (line.options && line.options.length) li.appendChild(options(line.options));
     return li;
   }

@@ -7,6 +7,7 @@ The session fixtures start before the bot (tests/conftest.py), whose channels
 """
 
 import asyncio
+import hashlib
 import itertools
 import threading
 import time
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Self
 
+import aiohttp
 import pytest
 from aiohttp import web
 
@@ -45,7 +47,9 @@ class Received:
 class FakeApi:
     """Records the POSTs it receives; answers with `reply`, or with `fail_status` when set.
 
-    `delay_s` makes every answer slow, as a distant API can be.
+    `delay_s` makes every answer slow, as a distant API can be. GETs serve the media in
+    `files` (id -> bytes) as the real API does (`get_media`); the next `get_failures`
+    GETs fail with a 500. They are recorded too (`gets`).
     """
 
     def __init__(self) -> None:
@@ -53,6 +57,9 @@ class FakeApi:
         self.url = f"http://127.0.0.1:{self.port}"
         self.fail_status: int | None = None
         self.delay_s = 0.0
+        self.files: dict[str, bytes] = {}
+        self.get_failures = 0
+        self._gets: list[Received] = []
         self._received: list[Received] = []
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
@@ -63,6 +70,16 @@ class FakeApi:
     def reply(self, request: Received, number: int) -> tuple[int, dict[str, Any]]:
         """The answer to a recorded request; `number` counts requests from 1."""
         raise NotImplementedError
+
+    def get_media(self, request: web.Request) -> web.StreamResponse:
+        """The answer to a GET for media."""
+        raise web.HTTPNotFound()
+
+    def add_file(self, data: bytes) -> str:
+        """Serve `data` as a new media item; returns its id."""
+        media_id = f"media{next(self._ids)}"
+        self.files[media_id] = data
+        return media_id
 
     def __enter__(self) -> Self:
         self._thread.start()
@@ -77,6 +94,7 @@ class FakeApi:
     def _serve(self) -> None:
         app = web.Application()
         app.router.add_post("/{path:.*}", self._handle)
+        app.router.add_get("/{path:.*}", self._handle_get)
         runner = web.AppRunner(app, access_log=None)
         self._loop.run_until_complete(runner.setup())
         self._loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", self.port).start())
@@ -100,6 +118,19 @@ class FakeApi:
             )
         status, answer = self.reply(received, next(self._ids))
         return web.json_response(answer, status=status)
+
+    async def _handle_get(self, request: web.Request) -> web.StreamResponse:
+        with self._lock:
+            self._gets.append(Received(request.path, dict(request.headers), {}))
+            failing, self.get_failures = self.get_failures > 0, max(self.get_failures - 1, 0)
+        if failing:
+            return web.json_response({"error": {"code": 2, "message": "try later"}}, status=500)
+        return self.get_media(request)
+
+    @property
+    def gets(self) -> list[Received]:
+        with self._lock:
+            return list(self._gets)
 
     @property
     def received(self) -> list[Received]:
@@ -145,6 +176,28 @@ class FakeGraphApi(FakeApi):
         """The message bodies sent to `recipient`, in order."""
         return [r.body for r in self.received if r.body.get("to") == recipient]
 
+    def get_media(self, request: web.Request) -> web.StreamResponse:
+        """`GET /{media-id}`: its URL, type, checksum and size; `GET /files/{id}`: the bytes.
+        Both need the access token, as Meta's do."""
+        if request.headers.get("Authorization") != f"Bearer {WHATSAPP_ACCESS_TOKEN}":
+            return web.json_response({"error": {"code": 190, "message": "no token"}}, status=401)
+        name = request.path.rsplit("/", 1)[-1]
+        if name not in self.files:
+            raise web.HTTPNotFound()
+        data = self.files[name]
+        if request.path.startswith("/files/"):
+            return web.Response(body=data, content_type="image/jpeg")
+        return web.json_response(
+            {
+                "messaging_product": "whatsapp",
+                "url": f"{self.url}/files/{name}",
+                "mime_type": "image/jpeg",
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "file_size": str(len(data)),
+                "id": name,
+            }
+        )
+
 
 class FakeTwilioApi(FakeApi):
     """Twilio's REST API `POST /2010-04-01/Accounts/{sid}/Messages.json`."""
@@ -168,6 +221,24 @@ class FakeTwilioApi(FakeApi):
             "body": body.get("Body"),
             "status": "queued",
         }
+
+    def media_url(self, media_id: str) -> str:
+        """A MediaUrl as Twilio's webhook gives it."""
+        return f"{self.url}/2010-04-01/Accounts/{TWILIO_ACCOUNT_SID}/Messages/MM1/Media/{media_id}"
+
+    def get_media(self, request: web.Request) -> web.StreamResponse:
+        """A MediaUrl needs the account's basic auth and redirects elsewhere (here: the same
+        server under another host name, which aiohttp counts as another origin), where
+        the file is served without any."""
+        name = request.path.rsplit("/", 1)[-1]
+        if name not in self.files:
+            raise web.HTTPNotFound()
+        if request.path.startswith("/stored/"):
+            return web.Response(body=self.files[name], content_type="image/jpeg")
+        expected = aiohttp.BasicAuth(TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN).encode()
+        if request.headers.get("Authorization") != expected:
+            return web.json_response({"code": 20003, "message": "Authenticate"}, status=401)
+        raise web.HTTPTemporaryRedirect(f"http://localhost:{self.port}/stored/{name}")
 
     def sent_to(self, recipient: str) -> list[str]:
         """The message texts sent to `recipient`, in order (templates have none)."""

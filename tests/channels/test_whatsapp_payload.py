@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from channels.whatsapp_payload import IncomingMessage, MalformedPayload, incoming_messages
+from clinic_store.media import IncomingMedia
 from tests.channels.fakes import WHATSAPP_PHONE_NUMBER_ID
 from tests.channels.webhooks import (
     PROFILE_NAME,
@@ -50,7 +51,8 @@ def test_a_template_quick_reply_gives_its_payload():
     "payload",
     [
         status_payload(SENDER),
-        message_payload(SENDER, {"type": "image", "image": {"id": "media-1"}}),
+        message_payload(SENDER, {"type": "reaction", "reaction": {"emoji": "👍"}}),
+        message_payload(SENDER, {"type": "image", "image": {"id": "media-1"}}),  # no mime_type
         message_payload(SENDER, {"type": "interactive", "interactive": {"type": "nfm_reply"}}),
         {"object": "page", "entry": []},  # another Meta product
         {"object": "whatsapp_business_account", "entry": []},
@@ -59,10 +61,38 @@ def test_a_template_quick_reply_gives_its_payload():
             "entry": [{"changes": [{"field": "account_update", "value": {}}]}],
         },
     ],
-    ids=["status", "image", "other-interactive", "other-object", "no-entries", "other-field"],
+    ids=[
+        "status",
+        "reaction",
+        "image-without-type",
+        "other-interactive",
+        "other-object",
+        "no-entries",
+        "other-field",
+    ],
 )
 def test_events_without_a_readable_message_give_none(payload):
     assert incoming_messages(payload) == []
+
+
+def test_a_photo_gives_its_media_and_its_caption_as_the_text():
+    image = {"id": "media-1", "mime_type": "image/jpeg", "sha256": "abc=", "caption": "my cheek"}
+    (message,) = incoming_messages(message_payload(SENDER, {"type": "image", "image": image}))
+    assert (message.text, message.is_reply) == ("my cheek", False)
+    assert message.media == IncomingMedia(
+        kind="image",
+        mime_type="image/jpeg",
+        source="media-1",
+        expected_sha256="abc=",
+        caption="my cheek",
+    )
+
+
+@pytest.mark.parametrize("kind", ["audio", "video", "document", "sticker"])
+def test_voice_notes_videos_documents_and_stickers_are_read(kind):
+    media = {"id": "media-2", "mime_type": "application/pdf", "filename": "letter.pdf"}
+    (message,) = incoming_messages(message_payload(SENDER, {"type": kind, kind: media}))
+    assert (message.text, message.media.kind, message.media.filename) == ("", kind, "letter.pdf")
 
 
 def test_a_missing_contact_name_is_no_problem():

@@ -117,3 +117,20 @@ def twilio_headers(
 
 def new_twilio_sender() -> str:
     return "whatsapp:+" + new_wa_id()
+
+
+def media_payload(
+    sender: str, kind: str, media: dict[str, Any], message_id: str | None = None
+) -> dict[str, Any]:
+    """A photo, voice note, video, document or sticker (`media`: its id, mime_type, sha256,
+    and caption or filename)."""
+    return message_payload(sender, {"type": kind, kind: media}, message_id)
+
+
+def twilio_media_form(sender: str, caption: str, media: list[tuple[str, str]]) -> dict[str, str]:
+    """Twilio's webhook fields for a message with media: (MediaUrl, MediaContentType) pairs."""
+    form = {**twilio_form(sender, caption), "NumMedia": str(len(media))}
+    for number, (url, mime_type) in enumerate(media):
+        form[f"MediaUrl{number}"] = url
+        form[f"MediaContentType{number}"] = mime_type
+    return form

@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import requests
@@ -48,6 +49,7 @@ class Console:
     url: str
     store: HandoffStore
     tracker_store_url: str
+    media_dir: Path
 
     def raise_handoff(self, reasons: list[str], **details) -> HandoffView:
         """A hand-off in a conversation of its own."""
@@ -112,6 +114,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         "HANDOFF_IDLE_MINUTES": "0.1",
         # Never the developer's own var/spool: the console stores what it finds there.
         "HANDOFF_SPOOL_DIR": str(workdir / "spool"),
+        "MEDIA_DIR": str(workdir / "media"),
         # As behind a proxy: lets the rate-limit test be a client of its own.
         "SANIC_REAL_IP_HEADER": "x-real-ip",
     }
@@ -128,7 +131,9 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{url}/health", process, timeout_s=30)
-        yield Console(url=url, store=store, tracker_store_url=tracker_store_url)
+        yield Console(
+            url=url, store=store, tracker_store_url=tracker_store_url, media_dir=workdir / "media"
+        )
     except Exception:
         print(log_path.read_text(errors="replace")[-5000:])
         raise

@@ -26,6 +26,7 @@ OTHER_REASONS = {
     "human_requested",
     "repeated_fallback",
     "consultation_request",
+    "post_treatment_media",
 }
 
 

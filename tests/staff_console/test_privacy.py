@@ -37,7 +37,7 @@ def test_export_then_delete_through_the_api(console):
     deleted = requests.delete(
         f"{console.url}/api/conversations/{conversation}", headers=AUTH, timeout=10
     ).json()
-    assert deleted == {"deleted": {"events": 4, "handoffs": 1}}
+    assert deleted == {"deleted": {"events": 4, "handoffs": 1, "media": 0}}
     assert console.store.get(handoff.id) is None
     again = requests.get(
         f"{console.url}/api/conversations/{conversation}/export", headers=AUTH, timeout=10
@@ -50,6 +50,7 @@ def test_export_then_delete_through_the_api(console):
         "internal_notes": [],
         "case_history": [],
         "spooled_handoffs": [],
+        "media": [],
     }
     assert console.store.get(other.id) is not None
 
@@ -102,6 +103,10 @@ def test_hand_offs_spooled_while_the_database_was_down_are_exported_and_deleted(
 
     (spooled,) = export_conversation(settings, store, "mine")["spooled_handoffs"]
     assert spooled["answers"] == {"pregnancy": "yes"} and spooled["contact_name"] == "Sam"
-    assert delete_conversation(settings, store, "mine") == {"events": 0, "handoffs": 1}
+    assert delete_conversation(settings, store, "mine") == {
+        "events": 0,
+        "handoffs": 1,
+        "media": 0,
+    }
     assert export_conversation(settings, store, "mine")["spooled_handoffs"] == []
     assert [r.conversation_id for _, r in pending(settings.handoff_spool_dir)] == ["someone-else"]
