@@ -48,8 +48,8 @@ from staff_console.auth import (
 from staff_console.case_search import CaseQuery, InvalidQuery
 from staff_console.desk import attempt, case_context, desk, list_context
 from staff_console.idle import ReturnIdle
-from staff_console.rendering import not_found, problem, render
 from staff_console.media_files import media_response
+from staff_console.rendering import not_found, problem, render
 from staff_console.replies import Reply, ReplyRefused, send_reply
 from staff_console.retention import DailyPurge
 from staff_console.transcripts import TranscriptLine, conversation_transcript
