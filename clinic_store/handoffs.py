@@ -86,6 +86,7 @@ class HandoffStore(Repository):
         contact_name: str | None = None,
         contact_phone: str | None = None,
         contact_email: str | None = None,
+        booking: dict[str, Any] | None = None,
         notify_channels: Sequence[str] | None = None,
         reference: str | None = None,
     ) -> HandoffView:
@@ -108,6 +109,7 @@ class HandoffStore(Repository):
             "contact_name": contact_name,
             "contact_phone": contact_phone,
             "contact_email": contact_email,
+            "booking": booking,
             "reference": reference,
         }
         for _ in range(RAISE_ATTEMPTS - 1):
@@ -145,7 +147,7 @@ class HandoffStore(Repository):
             row.priority = priority_for(row.reasons)
             row.answers = {**row.answers, **details["answers"]}
             row.summary = _joined(row.summary, details["summary"])
-            for name in ("contact_name", "contact_phone", "contact_email"):
+            for name in ("contact_name", "contact_phone", "contact_email", "booking"):
                 setattr(row, name, details[name] or getattr(row, name))
             row.updated_at = now
             s.flush()

@@ -75,6 +75,13 @@ class Handoff(Base):
     bot_paused = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false())
     # The last time staff claimed or wrote in it; idle for too long, it returns to the list.
     staff_active_at = sa.Column(UTCDateTime)
+    # A consultation request's details as the person gave them (area, concern, preferred
+    # times; actions/booking_form.py), and the slot staff booked (staff_console/booking.py).
+    booking = sa.Column(sa.JSON)
+    booked_slot = sa.Column(UTCDateTime)
+    booked_by = sa.Column(sa.String(NAME_LENGTH))
+    booked_at = sa.Column(UTCDateTime)
+    booking_note = sa.Column(sa.Text)
 
 
 class StaffUser(Base):

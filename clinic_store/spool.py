@@ -48,6 +48,7 @@ class SpooledHandoff:
     notify_channels: list[str]
     spooled_at: str
     notified_channels: list[str]
+    booking: dict[str, Any] | None = None
 
     @property
     def priority(self) -> str:
@@ -132,6 +133,7 @@ def store_spooled(store: HandoffStore, record: SpooledHandoff) -> HandoffView:
         contact_name=record.contact_name,
         contact_phone=record.contact_phone,
         contact_email=record.contact_email,
+        booking=record.booking,
         notify_channels=record.channels_to_notify,
         reference=record.reference,
     )

@@ -33,6 +33,7 @@ from clinic_store.settings import Settings, get_settings
 from clinic_store.staff_users import StaffUsers
 from clinic_store.views import HandoffView
 from staff_console.api import MOVES, api
+from staff_console import booking
 from staff_console.auth import (
     CSRF_FIELD,
     SESSION_COOKIE,
@@ -318,6 +319,7 @@ def create_app(settings: Settings | None = None) -> Sanic:
     app.static("/static", PACKAGE_DIR / "static", name="static")
     app.blueprint(pages)
     app.blueprint(api)
+    booking.install(app)
 
     @app.on_request
     async def load_session(request: Request) -> None:
