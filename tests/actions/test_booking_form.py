@@ -1,6 +1,8 @@
 """The booking form's validator and actions: replies read first, skips, no question a third time."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking_details import AREA, CONCERN, TIMES, load_booking_content
@@ -125,3 +127,22 @@ async def test_a_stopped_booking_is_dropped_unless_a_condition_was_mentioned(dis
     events = slot_events(await ActionConcludeBooking().run(flagged, make_tracker(slots=slots), {}))
     assert events["booking_outcome"] == "flagged"
     assert responses(flagged) == ["utter_booking_stopped_flagged"]
+
+
+INTENTS = ["nlu_fallback", "faq", "affirm", "deny", "greet", "goodbye", "out_of_scope", "request_human"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    asked=st.sampled_from([AREA, CONCERN, TIMES]),
+    text=st.text(max_size=40),
+    intent=st.sampled_from(INTENTS),
+)
+async def test_no_question_is_asked_a_third_time(asked, text, intent):
+    """Whatever the reply, the second one to the same question fills it or leaves the form."""
+    first = await reply(CollectingDispatcher(), text, asked=asked, intent=intent)
+    if asked in slot_events(first) or any(e["event"] == "active_loop" for e in first):
+        return
+    assert slot_events(first)["asked_again"] == [asked]
+    second = await reply(CollectingDispatcher(), text, asked=asked, intent=intent, slots={"asked_again": [asked]})
+    assert asked in slot_events(second)
