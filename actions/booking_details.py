@@ -142,9 +142,11 @@ def _has(cleaned: str, phrase: str) -> bool:
 
 
 def is_skip(text: str, content: BookingContent) -> bool:
-    """"Not sure", "skip", "any time": the person leaves the question to the consultation."""
+    """ "Not sure", "skip", "any time": the person leaves the question to the consultation."""
     cleaned = normalise(text)
-    return any(cleaned == word or (" " in word and _has(cleaned, word)) for word in content.skip_words)
+    return any(
+        cleaned == word or (" " in word and _has(cleaned, word)) for word in content.skip_words
+    )
 
 
 def chosen_options(text: str, question: Question) -> list[str]:
@@ -208,7 +210,11 @@ def _limits(cleaned: str, words: TimeWords) -> tuple[str | None, str | None]:
     for match in CLOCK.finditer(cleaned):
         meridiem = (match.group(3) or "").replace(".", "") or None
         lead = cleaned[: match.start()].split()[-1:]
-        if not (meridiem or match.group(2) or (lead and lead[0] in {*words.after_words, *words.before_words})):
+        if not (
+            meridiem
+            or match.group(2)
+            or (lead and lead[0] in {*words.after_words, *words.before_words})
+        ):
             continue  # a bare number ("the 12th", "2 days") is no clock time
         clock = _clock(int(match.group(1)), match.group(2), meridiem, words)
         if clock and lead and lead[0] in words.before_words:
@@ -254,7 +260,9 @@ def parse_preferred_times(text: str, today: date, words: TimeWords) -> Preferred
     parts = [p.key for p in words.parts if any(_has(cleaned, w) for w in p.words)]
     after, before = _limits(text.lower(), words)
     ordered = tuple(d for d in WEEKDAYS if d in days)
-    return PreferredTimes(ordered, tuple(parts), tuple(_dates(cleaned, today, words)), after, before)
+    return PreferredTimes(
+        ordered, tuple(parts), tuple(_dates(cleaned, today, words)), after, before
+    )
 
 
 def times_summary(times: dict[str, Any], words: TimeWords) -> str:

@@ -15,7 +15,6 @@ from typing import Any, Dict, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions.booking_details import (
     AREA,
@@ -36,7 +35,12 @@ from actions.booking_details import (
 )
 from actions.contact_details import is_decline, is_stop
 from actions.disclosures import flagged_codes
-from actions.form_validation import ASKED_AGAIN_SLOT, SMALL_TALK_RESPONSES, FormReplyValidation, intent_of
+from actions.form_validation import (
+    ASKED_AGAIN_SLOT,
+    SMALL_TALK_RESPONSES,
+    FormReplyValidation,
+    intent_of,
+)
 from actions.handoff import REASONS_SLOT
 from clinic_store.database import utcnow
 from clinic_store.settings import get_settings
@@ -63,7 +67,8 @@ NOT_OWN_WORDS_INTENTS = frozenset(
     }
 )
 QUESTION_WORDS = frozenset(
-    "what how does do can is are will why when where who which should could would".split()
+    {"what", "how", "does", "do", "can", "is", "are", "will", "why", "when", "where", "who"}
+    | {"which", "should", "could", "would"}
 )
 
 
@@ -188,7 +193,9 @@ class ActionConcludeBooking(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        asked_again = [s for s in tracker.get_slot(ASKED_AGAIN_SLOT) or [] if s not in BOOKING_SLOTS]
+        asked_again = [
+            s for s in tracker.get_slot(ASKED_AGAIN_SLOT) or [] if s not in BOOKING_SLOTS
+        ]
         events: List[EventType] = [SlotSet(ASKED_AGAIN_SLOT, asked_again)]
         if all(tracker.get_slot(slot) for slot in BOOKING_SLOTS):
             return [*events, SlotSet(OUTCOME_SLOT, "complete")]

@@ -29,7 +29,7 @@ class BookingStore(Repository):
     def confirm_slot(
         self, handoff_id: int, staff: str, slot: datetime, confirmation: str, note: str | None
     ) -> tuple[HandoffView, MessageView]:
-        """Book `slot` (time-zone aware) for the hand-off and queue `confirmation` to the patient."""
+        """Book `slot` (time-zone aware) for the hand-off; queue `confirmation` to the patient."""
         name, text = staff_name(staff), clean_text(confirmation)
         now = utcnow()
         if slot <= now:

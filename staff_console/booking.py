@@ -1,4 +1,4 @@
-"""Staff confirm a consultation slot: the detail page's form and `POST /api/handoffs/<id>/confirm_slot`.
+"""Staff confirm a consultation slot: the detail page's form and the API's confirm_slot.
 
 The date and time are the clinic's (CLINIC_TIMEZONE); a slot that is not later
 than now is refused. The confirmation's wording is content/booking.yml's, with
@@ -7,10 +7,10 @@ as the member of staff's message in the same chat, on their channel, like any
 staff reply (replies.py: on WhatsApp only within 24 hours of the patient's last
 message). The case then shows "booked" with the slot (templates/booking*.html).
 
-API body: {"date": "2026-12-10", "time": "11:00", "note": "...", "staff": "name"}
-(note optional; staff defaults to "api"); 200 with the hand-off and the message
-queued, 400 for a missing, malformed or past slot, 404, 409 for a resolved
-hand-off or a closed WhatsApp window (with "window").
+`POST /api/handoffs/<id>/confirm_slot`, body {"date": "2026-12-10", "time": "11:00",
+"note": "...", "staff": "name"} (note optional; staff defaults to "api"): 200 with
+the hand-off and the message queued; 400 for a missing, malformed or past slot;
+404; 409 for a resolved hand-off or a closed WhatsApp window (with "window").
 """
 
 import asyncio
@@ -24,14 +24,13 @@ from sanic.response import HTTPResponse
 
 from actions.booking_details import load_booking_content
 from actions.clinic import load_clinic_details
-from clinic_store.bookings import BookingStore, SlotInThePast
-from clinic_store.errors import HandoffNotFound, InvalidTransition
+from clinic_store.bookings import BookingStore
 from clinic_store.messages import MessageView
 from clinic_store.settings import Settings
 from clinic_store.views import HandoffView
 from staff_console.api import DEFAULT_STAFF, error, token_required
 from staff_console.auth import staff_only
-from staff_console.replies import ReplyRefused, current_window
+from staff_console.replies import ReplyRefused, current_window, refusing
 
 MAX_NOTE_CHARS = 500
 
@@ -51,7 +50,10 @@ class SlotRequest:
 def slot_at(wanted: SlotRequest, settings: Settings) -> datetime:
     """The slot as a moment in the clinic's zone; ValueError when it is not a date and time."""
     try:
-        day, clock = date.fromisoformat(wanted.date.strip()), time.fromisoformat(wanted.time.strip())
+        day, clock = (
+            date.fromisoformat(wanted.date.strip()),
+            time.fromisoformat(wanted.time.strip()),
+        )
     except (AttributeError, ValueError) as invalid:
         raise ValueError("give the date as YYYY-MM-DD and the time as HH:MM") from invalid
     return datetime.combine(day, clock.replace(second=0, microsecond=0), settings.clinic_zone)
@@ -93,35 +95,20 @@ async def confirm_slot(
     settings: Settings, handoff: HandoffView | None, staff: str, wanted: SlotRequest
 ) -> tuple[HandoffView, MessageView]:
     """Book the slot and queue the confirmation; ReplyRefused (400, 404, 409) when it cannot be."""
-    if handoff is None:
-        raise ReplyRefused(404, "no such hand-off")
-    try:
-        return await asyncio.to_thread(_confirm, settings, handoff, staff, wanted)
-    except HandoffNotFound as missing:
-        raise ReplyRefused(404, "no such hand-off") from missing
-    except InvalidTransition as invalid:
-        raise ReplyRefused(409, str(invalid)) from invalid
-    except (SlotInThePast, ValueError) as invalid:
-        raise ReplyRefused(400, str(invalid)) from invalid
+    return await refusing(_confirm, settings, handoff, staff, wanted)
 
 
 @booking_pages.post("/handoffs/<handoff_id:int>/confirm_slot")
 @staff_only
 async def confirm_in_console(request: Request, handoff_id: int) -> HTTPResponse:
     """The detail page's "Confirm slot" form, in the logged-in member of staff's name."""
-    from staff_console.app import not_found, render  # the pages' helpers; app imports this module
+    from staff_console.app import form_result  # the pages' helper; app imports this module
 
-    back = f"/handoffs/{handoff_id}"
     handoff = await asyncio.to_thread(request.app.ctx.store.get, handoff_id)
-    form = request.form
+    form, staff = request.form, request.ctx.session.username
     wanted = SlotRequest(form.get("date", ""), form.get("time", ""), form.get("note", ""))
-    try:
-        await confirm_slot(request.app.ctx.settings, handoff, request.ctx.session.username, wanted)
-    except ReplyRefused as refused:
-        if refused.status == 404:
-            return not_found(request)
-        return render(request, "error.html", refused.status, message=str(refused), back=back)
-    return response.redirect(back, status=303)
+    sending = confirm_slot(request.app.ctx.settings, handoff, staff, wanted)
+    return await form_result(request, f"/handoffs/{handoff_id}", sending)
 
 
 @booking_api.post("/handoffs/<handoff_id:int>/confirm_slot")
@@ -166,4 +153,3 @@ def install(app: Sanic) -> None:
     app.ctx.templates.globals["booking_rows"] = booking_rows
     app.blueprint(booking_pages)
     app.blueprint(booking_api)
-

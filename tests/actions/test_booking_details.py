@@ -133,7 +133,12 @@ def test_every_question_has_its_text_and_buttons_from_the_content_file(content):
     assert area_titles == ["Face", "Neck", "Hands", "Chest", "Back", "Other"]
     concern_titles = [b["title"] for b in content.questions[CONCERN].buttons]
     assert concern_titles == [
-        "Acne scars", "Fine lines", "Pigmentation", "Pores", "Stretch marks", "Other"
+        "Acne scars",
+        "Fine lines",
+        "Pigmentation",
+        "Pores",
+        "Stretch marks",
+        "Other",
     ]
     assert all(q.text.strip() for q in content.questions.values())
 

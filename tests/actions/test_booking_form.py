@@ -6,7 +6,12 @@ from hypothesis import strategies as st
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking_details import AREA, CONCERN, TIMES, load_booking_content
-from actions.booking_form import ActionConcludeBooking, AskBookingArea, AskBookingTimes, ValidateBookingForm
+from actions.booking_form import (
+    ActionConcludeBooking,
+    AskBookingArea,
+    AskBookingTimes,
+    ValidateBookingForm,
+)
 from tests.actions.trackers import domain_dict, make_tracker, mention, slot_events
 
 FORM = "booking_form"
@@ -31,7 +36,11 @@ def responses(dispatcher) -> list[str]:
 @pytest.mark.parametrize("intent", ["faq", "nlu_fallback", "out_of_scope", "affirm"])
 async def test_an_area_named_is_read_whatever_the_classifier_said(dispatcher, intent):
     slots = slot_events(await reply(dispatcher, "my cheeks and neck", intent=intent))
-    assert slots[AREA] == {"choice": ["face", "neck"], "label": "Face, Neck", "text": "my cheeks and neck"}
+    assert slots[AREA] == {
+        "choice": ["face", "neck"],
+        "label": "Face, Neck",
+        "text": "my cheeks and neck",
+    }
     assert dispatcher.messages == []
 
 
@@ -47,7 +56,9 @@ async def test_preferred_times_are_read_and_kept_as_typed(dispatcher):
     assert times["parsed"]["days"] == ["saturday"] and times["parsed"]["after"] == "16:00"
 
 
-@pytest.mark.parametrize(("asked", "text"), [(AREA, "not sure"), (CONCERN, "skip"), (TIMES, "any time")])
+@pytest.mark.parametrize(
+    ("asked", "text"), [(AREA, "not sure"), (CONCERN, "skip"), (TIMES, "any time")]
+)
 async def test_a_person_may_skip(dispatcher, asked, text):
     slots = slot_events(await reply(dispatcher, text, asked=asked))
     skipped = load_booking_content().questions[asked].skipped
@@ -56,7 +67,12 @@ async def test_a_person_may_skip(dispatcher, asked, text):
 
 @pytest.mark.parametrize(
     ("text", "intent"),
-    [("🙂", "nlu_fallback"), ("how long does it take?", "faq"), ("yes", "affirm"), ("hello", "greet")],
+    [
+        ("🙂", "nlu_fallback"),
+        ("how long does it take?", "faq"),
+        ("yes", "affirm"),
+        ("hello", "greet"),
+    ],
 )
 async def test_an_unusable_reply_is_asked_again_once_then_not_given(dispatcher, text, intent):
     first = slot_events(await reply(dispatcher, text, intent=intent))
@@ -75,7 +91,9 @@ async def test_times_that_name_no_time_are_asked_again_with_examples(dispatcher)
 
 async def test_a_condition_mentioned_is_noted_and_not_taken_as_an_area(dispatcher):
     entities = [mention("pregnancy", "positive")]
-    events = await reply(dispatcher, "I'm pregnant", intent="disclose_contraindication", entities=entities)
+    events = await reply(
+        dispatcher, "I'm pregnant", intent="disclose_contraindication", entities=entities
+    )
     slots = slot_events(events)
     assert AREA not in slots and slots["handoff_reasons"] == ["pregnancy"]
     assert responses(dispatcher)[0] == "utter_contraindication_noted"
@@ -102,7 +120,12 @@ async def test_the_questions_come_from_the_content_file(dispatcher):
     question = load_booking_content().questions[AREA]
     assert dispatcher.messages[0]["text"] == question.text
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == [
-        "Face", "Neck", "Hands", "Chest", "Back", "Other"
+        "Face",
+        "Neck",
+        "Hands",
+        "Chest",
+        "Back",
+        "Other",
     ]
     assert AskBookingTimes().name() == "action_ask_booking_form_booking_times"
 
@@ -112,14 +135,18 @@ DETAIL = {"choice": ["face"], "label": "Face", "text": "face"}
 
 async def test_a_complete_booking_goes_on_to_the_contact_step(dispatcher):
     slots = {AREA: DETAIL, CONCERN: DETAIL, TIMES: DETAIL, "asked_again": [AREA, "pregnancy"]}
-    events = slot_events(await ActionConcludeBooking().run(dispatcher, make_tracker(slots=slots), {}))
+    events = slot_events(
+        await ActionConcludeBooking().run(dispatcher, make_tracker(slots=slots), {})
+    )
     assert events == {"asked_again": ["pregnancy"], "booking_outcome": "complete"}
     assert dispatcher.messages == []
 
 
 async def test_a_stopped_booking_is_dropped_unless_a_condition_was_mentioned(dispatcher):
     slots = {AREA: DETAIL, "handoff_reasons": ["consultation_request"]}
-    events = slot_events(await ActionConcludeBooking().run(dispatcher, make_tracker(slots=slots), {}))
+    events = slot_events(
+        await ActionConcludeBooking().run(dispatcher, make_tracker(slots=slots), {})
+    )
     assert events["booking_outcome"] == "stopped" and events["handoff_reasons"] == []
     assert events[AREA] is None
     flagged = CollectingDispatcher()
@@ -129,7 +156,16 @@ async def test_a_stopped_booking_is_dropped_unless_a_condition_was_mentioned(dis
     assert responses(flagged) == ["utter_booking_stopped_flagged"]
 
 
-INTENTS = ["nlu_fallback", "faq", "affirm", "deny", "greet", "goodbye", "out_of_scope", "request_human"]
+INTENTS = [
+    "nlu_fallback",
+    "faq",
+    "affirm",
+    "deny",
+    "greet",
+    "goodbye",
+    "out_of_scope",
+    "request_human",
+]
 
 
 @settings(max_examples=60, deadline=None)
@@ -144,5 +180,7 @@ async def test_no_question_is_asked_a_third_time(asked, text, intent):
     if asked in slot_events(first) or any(e["event"] == "active_loop" for e in first):
         return
     assert slot_events(first)["asked_again"] == [asked]
-    second = await reply(CollectingDispatcher(), text, asked=asked, intent=intent, slots={"asked_again": [asked]})
+    second = await reply(
+        CollectingDispatcher(), text, asked=asked, intent=intent, slots={"asked_again": [asked]}
+    )
     assert asked in slot_events(second)

@@ -25,7 +25,9 @@ def book_through_the_questionnaire(bot, sender: str, accept: str = "yes") -> lis
 
 
 def handoff_of(bot, reference: str) -> dict:
-    (handoff,) = [h for h in staff(bot, "GET", "/handoffs")["handoffs"] if h["reference"] == reference]
+    (handoff,) = [
+        h for h in staff(bot, "GET", "/handoffs")["handoffs"] if h["reference"] == reference
+    ]
     return handoff
 
 
@@ -33,7 +35,11 @@ def a_future_slot(days: int = 7) -> tuple[datetime, str, str]:
     """A slot at 11:00 in the clinic's time zone, `days` from today."""
     zone = get_settings().clinic_zone
     day = (datetime.now(zone) + timedelta(days=days)).date()
-    return datetime.combine(day, datetime.min.time().replace(hour=11), zone), day.isoformat(), "11:00"
+    return (
+        datetime.combine(day, datetime.min.time().replace(hour=11), zone),
+        day.isoformat(),
+        "11:00",
+    )
 
 
 def test_a_booking_collects_the_details_and_staff_confirm_a_slot_in_the_same_chat(bot, sender):
@@ -42,9 +48,7 @@ def test_a_booking_collects_the_details_and_staff_confirm_a_slot_in_the_same_cha
         response_text("utter_handoff_consultation_request"),
         QUESTIONS["booking_area"].text,
     ]
-    assert [b["title"] for b in replies[-1]["buttons"]] == [
-        "Face", "Neck", "Hands", "Chest", "Back", "Other"
-    ]
+    assert replies[-1]["buttons"] == QUESTIONS["booking_area"].buttons
     assert texts(bot.send(sender, "my cheeks")) == [QUESTIONS["booking_concern"].text]
     assert texts(bot.send(sender, "acne scars")) == [QUESTIONS["booking_times"].text]
     assert texts(bot.send(sender, "Saturday after 4")) == [
@@ -66,8 +70,13 @@ def test_a_booking_collects_the_details_and_staff_confirm_a_slot_in_the_same_cha
 
     slot, day, clock = a_future_slot()
     booked = staff(
-        bot, "POST", f"/handoffs/{handoff['id']}/confirm_slot",
-        date=day, time=clock, note="Please arrive 10 minutes early.", staff="Nurse Kim",
+        bot,
+        "POST",
+        f"/handoffs/{handoff['id']}/confirm_slot",
+        date=day,
+        time=clock,
+        note="Please arrive 10 minutes early.",
+        staff="Nurse Kim",
     )
     assert booked["booking"]["status"] == "booked"
     assert datetime.fromisoformat(booked["booking"]["slot"]) == slot
@@ -99,7 +108,9 @@ def test_a_slot_in_the_past_is_refused_and_nothing_is_sent(bot, sender):
     handoff = handoff_of(bot, reference)
     details = handoff["booking"]["details"]
     assert [details[k]["label"] for k in ("area", "concern", "times")] == [
-        "not sure", "not sure", "no preference"
+        "not sure",
+        "not sure",
+        "no preference",
     ]
     _, day, _ = a_future_slot(days=-1)
     refused = staff_api(
@@ -115,7 +126,8 @@ def test_two_unusable_replies_move_on_and_stop_ends_the_booking(bot, sender):
     # An emoji may be read as a question (it is answered) or as nothing (the bot says so).
     assert texts(bot.send(sender, "🙂"))[-1] == QUESTIONS["booking_area"].text
     assert texts(bot.send(sender, "🙂"))[-2:] == [
-        response_text("utter_booking_not_given"), QUESTIONS["booking_concern"].text
+        response_text("utter_booking_not_given"),
+        QUESTIONS["booking_concern"].text,
     ]
     assert texts(bot.send(sender, "stop")) == [response_text("utter_booking_stopped")]
     assert staff(bot, "GET", "/handoffs")["handoffs"] == [

@@ -1,4 +1,4 @@
-"""Staff see a consultation request's booking details and confirm a slot, in the console and the API.
+"""Staff see a consultation request's booking details and confirm a slot: the console, the API.
 
 Against a real console (conftest.py); the confirmation reaching the patient through
 the trained bot is tested end to end in tests/e2e/test_booking.py.
@@ -21,7 +21,13 @@ BOOKING = {
         "choice": ["preferred"],
         "label": "Saturday · after 16:00",
         "text": "Saturday after 4",
-        "parsed": {"days": ["saturday"], "parts": [], "dates": [], "after": "16:00", "before": None},
+        "parsed": {
+            "days": ["saturday"],
+            "parts": [],
+            "dates": [],
+            "after": "16:00",
+            "before": None,
+        },
     },
 }
 
