@@ -157,3 +157,10 @@ def test_a_handoff_without_booking_details_shows_no_booking(console, staff):
     handoff = console.raise_handoff(["human_requested"])
     assert "Consultation booking" not in staff.get(f"{console.url}/handoffs/{handoff.id}").text
     assert api(console, "GET", f"/handoffs/{handoff.id}").json()["booking"] is None
+
+
+def test_a_consultation_request_without_details_can_still_be_booked_from_its_page(console, staff):
+    handoff = console.raise_handoff(["consultation_request", "eczema"])
+    page = staff.get(f"{console.url}/handoffs/{handoff.id}", timeout=10).text
+    assert "No booking details given." in page
+    assert f'action="/handoffs/{handoff.id}/confirm_slot"' in page
