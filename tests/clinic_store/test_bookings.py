@@ -17,14 +17,16 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-def raise_booking(store, conversation_id: str = "conv-booking"):
+def raise_booking(
+    store, conversation_id="conv-booking", reason="consultation_request", booking=BOOKING
+):
     return store.raise_handoff(
         conversation_id=conversation_id,
         channel="rest",
-        reasons=["consultation_request"],
+        reasons=[reason],
         answers={},
         summary="Booking.",
-        booking=BOOKING,
+        booking=booking,
         notify_channels=[],
     )
 
@@ -69,13 +71,6 @@ def test_a_slot_in_the_past_or_on_a_resolved_handoff_is_refused_and_nothing_queu
 
 
 def test_booking_details_given_later_join_the_active_handoff(store):
-    first = store.raise_handoff(
-        conversation_id="conv-later",
-        channel="rest",
-        reasons=["pregnancy"],
-        answers={},
-        summary="Flag.",
-        notify_channels=[],
-    )
+    first = raise_booking(store, "conv-later", reason="pregnancy", booking=None)
     assert first.booking_json() is None
     assert raise_booking(store, "conv-later").booking == BOOKING
