@@ -80,6 +80,7 @@ class TimeWords:
 @dataclass(frozen=True)
 class BookingContent:
     questions: dict[str, Question]
+    not_given: str
     skip_words: tuple[str, ...]
     times: TimeWords
     confirmation: str
@@ -116,6 +117,7 @@ def parse_booking_content(raw: dict[str, Any]) -> BookingContent:
     times = raw["preferred_times"]
     return BookingContent(
         questions=questions,
+        not_given=raw["not_given"],
         skip_words=_words(raw["skip_words"]),
         times=TimeWords(
             **{

@@ -47,7 +47,6 @@ from clinic_store.settings import get_settings
 
 OUTCOME_SLOT = "booking_outcome"
 CONSULTATION_REASON = "consultation_request"
-NOT_GIVEN_LABEL = "not given"
 # Replies that mean something of their own: never taken as an area or concern in the
 # person's own words ("yes", "hello", "I want a person", a report after treatment).
 NOT_OWN_WORDS_INTENTS = frozenset(
@@ -113,9 +112,8 @@ def read_times_reply(content: BookingContent, text: str) -> Dict[str, Any] | Non
     return detail(["preferred"], text, label=times_summary(parsed, content.times), parsed=parsed)
 
 
-def skipped(question: Question, text: str | None, choice: str = SKIPPED) -> Dict[str, Any]:
-    label = question.skipped if choice == SKIPPED else NOT_GIVEN_LABEL
-    return detail([choice], text, label=label)
+def skipped(question: Question, text: str) -> Dict[str, Any]:
+    return detail([SKIPPED], text, label=question.skipped)
 
 
 class ValidateBookingForm(FormReplyValidation):
@@ -146,7 +144,8 @@ class ValidateBookingForm(FormReplyValidation):
         self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> List[EventType]:
         dispatcher.utter_message(response="utter_booking_not_given")
-        return [SlotSet(slot, skipped(load_booking_content().questions[slot], None, NOT_GIVEN))]
+        label = load_booking_content().not_given
+        return [SlotSet(slot, detail([NOT_GIVEN], None, label=label))]
 
 
 class AskBookingQuestion(Action, ABC):
