@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.booking_details import BOOKING_SLOTS, booking_of
 from actions.disclosures import flagged_codes
 from actions.questionnaire import load_questionnaire
 from actions.screening_decision import answered_items
@@ -37,6 +38,8 @@ OFFER_RESPONSES = {
     "utter_offer_staff": ("repeated_fallback", "utter_handoff_repeated_fallback"),
     "utter_triage_offer_review": ("post_treatment_review", "utter_handoff_post_treatment_review"),
     "utter_triage_offer_contact": ("post_treatment_review", "utter_handoff_post_treatment_review"),
+    # "Would you like to book one?" after a questionnaire with nothing flagged.
+    "utter_screening_clear": ("consultation_request", "utter_handoff_consultation_request"),
 }
 ACCEPTING_INTENTS = frozenset({"request_human", "affirm"})
 
@@ -161,6 +164,7 @@ class ActionRaiseHandoff(Action):
             "reasons": reasons,
             "answers": answered_items(load_questionnaire(), tracker.slots),
             "summary": _summary(reasons, tracker),
+            "booking": booking_of(tracker.slots),
             "notify_channels": settings.notifier_channels,
             **contact,
         }
@@ -176,6 +180,8 @@ class ActionRaiseHandoff(Action):
             SlotSet("handoff_open", True),
             SlotSet("handoff_reference", handoff.reference),
             SlotSet(REASONS_SLOT, []),
+            # Stored with the hand-off: a later booking starts afresh.
+            *(SlotSet(slot, None) for slot in BOOKING_SLOTS),
         ]
 
 

@@ -93,6 +93,7 @@ class HandoffStore(Repository):
         contact_phone: str | None = None,
         contact_email: str | None = None,
         profile_name: str | None = None,
+        booking: dict[str, Any] | None = None,
         notify_channels: Sequence[str] | None = None,
         reference: str | None = None,
     ) -> HandoffView:
@@ -117,6 +118,7 @@ class HandoffStore(Repository):
             "contact_phone": contact_phone,
             "contact_email": contact_email,
             "profile_name": profile_name,
+            "booking": booking,
             "reference": reference,
         }
         for _ in range(RAISE_ATTEMPTS - 1):
@@ -154,7 +156,13 @@ class HandoffStore(Repository):
             row.priority = priority_for(row.reasons)
             row.answers = {**row.answers, **details["answers"]}
             row.summary = _joined(row.summary, details["summary"])
-            for name in ("contact_name", "contact_phone", "contact_email", "profile_name"):
+            for name in (
+                "contact_name",
+                "contact_phone",
+                "contact_email",
+                "profile_name",
+                "booking",
+            ):
                 setattr(row, name, details[name] or getattr(row, name))
             row.updated_at = now
             s.flush()

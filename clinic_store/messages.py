@@ -95,13 +95,14 @@ def assistant_back_text() -> str:
 def queue_assistant_back(s: Session, handoff: Handoff, now: datetime) -> None:
     """Tell the patient the assistant is back, in the caller's transaction."""
     s.add(
-        _new_message(
+        new_message(
             handoff, ASSISTANT, now, response=ASSISTANT_BACK_RESPONSE, text=assistant_back_text()
         )
     )
 
 
-def _new_message(handoff: Handoff, author: str, now: datetime, **content: Any) -> Any:
+def new_message(handoff: Handoff, author: str, now: datetime, **content: Any) -> Any:
+    """A pending message into the hand-off's conversation, for the caller's session to add."""
     return ConversationMessage(
         conversation_id=handoff.conversation_id,
         handoff_id=handoff.id,
@@ -135,7 +136,7 @@ class ConversationMessages(AttemptLog):
             if not handoff.bot_paused:
                 raise NotHeld("take the conversation over (claim it) before writing to the patient")
             handoff.staff_active_at = now
-            row = _new_message(handoff, STAFF, now, staff_name=name, text=text, response=template)
+            row = new_message(handoff, STAFF, now, staff_name=name, text=text, response=template)
             s.add(row)
             s.flush()
             return MessageView.of(row)

@@ -97,6 +97,13 @@ class Handoff(Base):
     # The name on the patient's WhatsApp profile, as the channel reported it: not necessarily
     # their own name, so kept apart from contact_name and shown as such.
     profile_name = sa.Column(sa.String(200))
+    # A consultation request's details as the person gave them (area, concern, preferred
+    # times; actions/booking_form.py), and the slot staff booked (staff_console/booking.py).
+    booking = sa.Column(sa.JSON)
+    booked_slot = sa.Column(UTCDateTime)
+    booked_by = sa.Column(sa.String(NAME_LENGTH))
+    booked_at = sa.Column(UTCDateTime)
+    booking_note = sa.Column(sa.Text)
 
 
 class StaffUser(Base):
@@ -198,6 +205,7 @@ class HandoffEvent(Base):
     # What changed, for the history line: the assignee, the fields edited, the earlier state.
     details = sa.Column(sa.JSON, nullable=False)
     created_at = sa.Column(UTCDateTime, nullable=False)
+
 
 class MediaFile(Attempted, Base):
     """A photo, voice note, video, document or sticker a patient sent on WhatsApp.

@@ -51,6 +51,7 @@ class SpooledHandoff:
     notified_channels: list[str]
     # Last, with a default: files spooled before it existed still load.
     profile_name: str | None = None
+    booking: dict[str, Any] | None = None
 
     @property
     def priority(self) -> str:
@@ -136,6 +137,7 @@ def store_spooled(store: HandoffStore, record: SpooledHandoff) -> HandoffView:
         contact_phone=record.contact_phone,
         contact_email=record.contact_email,
         profile_name=record.profile_name,
+        booking=record.booking,
         notify_channels=record.channels_to_notify,
         reference=record.reference,
     )

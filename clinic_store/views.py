@@ -36,12 +36,19 @@ class HandoffView:
     staff_active_at: datetime | None
     assigned_to: str | None
     profile_name: str | None
+    booking: dict[str, Any] | None
+    booked_slot: datetime | None
+    booked_by: str | None
+    booked_at: datetime | None
+    booking_note: str | None
 
     @classmethod
     def of(cls, row: Handoff) -> HandoffView:
         values = {field.name: getattr(row, field.name) for field in fields(cls)}
         # Copies of the JSON columns, so the view shares nothing with the session.
-        return cls(**{**values, "reasons": tuple(row.reasons), "answers": dict(row.answers)})
+        booking = dict(row.booking) if row.booking else None
+        copies = {"reasons": tuple(row.reasons), "answers": dict(row.answers), "booking": booking}
+        return cls(**{**values, **copies})
 
     @property
     def name(self) -> str | None:
@@ -75,6 +82,24 @@ class HandoffView:
             "staff_active_at": iso(self.staff_active_at),
             "assigned_to": self.assigned_to,
             "profile_name": self.profile_name,
+            "booking": self.booking_json(),
+        }
+
+    @property
+    def booked(self) -> bool:
+        return self.booked_slot is not None
+
+    def booking_json(self) -> dict[str, Any] | None:
+        """The details the person gave and the slot staff booked, or None for neither."""
+        if not self.booking and not self.booked:
+            return None
+        return {
+            "status": "booked" if self.booked else "requested",
+            "details": dict(self.booking or {}),
+            "slot": iso(self.booked_slot),
+            "booked_by": self.booked_by,
+            "booked_at": iso(self.booked_at),
+            "note": self.booking_note,
         }
 
 

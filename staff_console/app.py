@@ -11,7 +11,7 @@ purge (`staff_console.retention`) and the return of idle taken-over hand-offs
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -33,6 +33,7 @@ from clinic_store.priorities import PRIORITY_LABELS
 from clinic_store.settings import Settings, get_settings
 from clinic_store.staff_users import StaffUsers
 from clinic_store.views import HandoffView
+from staff_console import booking
 from staff_console.api import MOVES, api
 from staff_console.api_desk import api_desk
 from staff_console.auth import (
@@ -311,8 +312,16 @@ async def reply(request: Request, handoff_id: int) -> HTTPResponse:
     wanted = Reply(
         text=request.form.get("text", ""), template=request.form.get("template") == "yes"
     )
+    staff = request.ctx.session.username
+    return await form_result(
+        request, back, send_reply(request.app.ctx.settings, handoff, staff, wanted)
+    )
+
+
+async def form_result(request: Request, back: str, sending: Awaitable[Any]) -> HTTPResponse:
+    """Back to the hand-off once `sending` is done, or the page saying why it was refused."""
     try:
-        await send_reply(request.app.ctx.settings, handoff, request.ctx.session.username, wanted)
+        await sending
     except ReplyRefused as refused:
         if refused.status == 404:
             return not_found(request)
@@ -350,6 +359,7 @@ def create_app(settings: Settings | None = None) -> Sanic:
     app.blueprint(desk)
     app.blueprint(api)
     app.blueprint(api_desk)
+    booking.install(app)
 
     @app.on_request
     async def load_session(request: Request) -> None:

@@ -6,15 +6,19 @@ clinic's template is sent instead when staff ask for it.
 """
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from clinic_store.database import utcnow
-from clinic_store.errors import HandoffNotFound, NotHeld
+from clinic_store.errors import HandoffNotFound, InvalidTransition, NotHeld
 from clinic_store.messages import ConversationMessages, MessageView
 from clinic_store.settings import Settings
 from clinic_store.views import HandoffView
 from staff_console.transcripts import conversation_transcript
 from staff_console.whatsapp_window import Window, window
+
+T = TypeVar("T")
 
 
 class ReplyRefused(Exception):
@@ -59,17 +63,25 @@ def _store(settings: Settings, handoff: HandoffView, staff: str, reply: Reply) -
     return messages.add_staff_message(handoff.id, staff, reply.text)
 
 
+async def refusing(
+    write: Callable[..., T], settings: Settings, handoff: HandoffView | None, *args: Any
+) -> T:
+    """`write(settings, handoff, *args)` off the event loop; what the store refuses becomes
+    ReplyRefused: 404 for no hand-off, 409 for its state, 400 for what staff typed."""
+    if handoff is None:
+        raise ReplyRefused(404, "no such hand-off")
+    try:
+        return await asyncio.to_thread(write, settings, handoff, *args)
+    except HandoffNotFound as missing:
+        raise ReplyRefused(404, "no such hand-off") from missing
+    except (NotHeld, InvalidTransition) as state:
+        raise ReplyRefused(409, str(state)) from state
+    except ValueError as invalid:
+        raise ReplyRefused(400, str(invalid)) from invalid
+
+
 async def send_reply(
     settings: Settings, handoff: HandoffView | None, staff: str, reply: Reply
 ) -> MessageView:
     """Store the reply for delivery; ReplyRefused (404, 409, 400) when it cannot be sent."""
-    if handoff is None:
-        raise ReplyRefused(404, "no such hand-off")
-    try:
-        return await asyncio.to_thread(_store, settings, handoff, staff, reply)
-    except HandoffNotFound as missing:
-        raise ReplyRefused(404, "no such hand-off") from missing
-    except NotHeld as not_held:
-        raise ReplyRefused(409, str(not_held)) from not_held
-    except ValueError as invalid:
-        raise ReplyRefused(400, str(invalid)) from invalid
+    return await refusing(_store, settings, handoff, staff, reply)

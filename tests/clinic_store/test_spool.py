@@ -74,6 +74,17 @@ async def test_a_spooled_handoff_is_stored_with_its_reference_and_the_file_delet
     assert list((spool_dir).iterdir()) == []
 
 
+async def test_the_booking_details_of_a_spooled_handoff_are_stored_with_it(store, spool_dir):
+    booking = {"area": {"choice": ["face"], "label": "Face", "text": "my face"}}
+    record = spool_handoff(spool_dir, **HANDOFF, booking=booking)
+    ((_, read_back),) = pending(spool_dir)
+    assert read_back.booking == booking
+
+    await drain_spool(store, spool_dir, notifiers={})
+
+    assert store.get_by_reference(record.reference).booking == booking
+
+
 async def test_a_record_stored_before_a_crash_is_not_stored_twice(store, spool_dir):
     record = spool_handoff(spool_dir, **HANDOFF)
     # Committed, but the process died before deleting the file.

@@ -1,5 +1,6 @@
 """Drive the questionnaire through the REST channel the way a patient would."""
 
+from actions.booking_details import load_booking_content
 from actions.questionnaire import load_questionnaire
 from tests.content_files import domain_responses
 from tests.servers import RunningBot
@@ -9,6 +10,9 @@ QUESTIONS = {
     for name, variations in domain_responses().items()
     if name.startswith("utter_ask_screening_form_")
 }
+
+# The booking questions (content/booking.yml): text -> slot.
+BOOKING_QUESTIONS = {q.text: slot for slot, q in load_booking_content().questions.items()}
 
 
 def response_text(name: str, **values: str) -> str:
