@@ -239,6 +239,7 @@ def _build_pipeline(vocabulary: Vocabulary) -> Language:
                 pattern=spec.pattern,
                 max_scope=spec.max_scope,
                 allowed_types=set(spec.allowed_types) if spec.allowed_types else None,
+                terminated_by=set(spec.terminated_by) or None,
             )
             for spec in vocabulary.context_rules
         ]

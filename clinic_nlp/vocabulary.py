@@ -101,6 +101,10 @@ class ContextRuleSpec:
     # Codes the rule may qualify (None: all): "how do I avoid getting infected"
     # asks about infection; "how do I avoid a cold sore flare" may disclose one.
     allowed_types: frozenset[str] | None = None
+    # Categories whose modifiers end this rule's reach: Urdu "nahin" after the
+    # term must not reach back past "tha" ("eczema tha, ab nahin": it was, and
+    # is no longer, which is historical, not denied).
+    terminated_by: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -220,6 +224,13 @@ def context_rule(index: int, rule: Any) -> ContextRuleSpec:
     elif isinstance(pattern, str):
         _check_regex(pattern, f"{where}.pattern")
     allowed = rule.get("allowed_types")
+    terminated_by = frozenset(
+        name.upper() for name in text_list(rule.get("terminated_by"), f"{where}.terminated_by")
+    )
+    if terminated_by - MODIFIER_CATEGORIES:
+        raise VocabularyError(
+            f"{where}: terminated_by must name categories of {sorted(MODIFIER_CATEGORIES)}"
+        )
     return ContextRuleSpec(
         literal=rule["literal"],
         category=category,
@@ -229,6 +240,7 @@ def context_rule(index: int, rule: Any) -> ContextRuleSpec:
         allowed_types=None
         if allowed is None
         else frozenset(text_list(allowed, f"{where}.allowed_types")),
+        terminated_by=terminated_by,
     )
 
 
