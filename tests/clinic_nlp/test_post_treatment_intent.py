@@ -51,6 +51,11 @@ def test_effects_become_treatment_effect_entities_with_their_status(pipeline):
         "it won't stop bleeding",
         "my daughter has pus after her session",
         "my face is getting worse since the treatment",
+        # Roman Urdu and Urdu script
+        "treatment ke baad chehra laal hai, kya ye normal hai?",
+        "khoon band nahi ho raha",
+        "chehre pe peep aa gayi hai",
+        "علاج کے بعد چہرہ لال ہے",
     ],
 )
 def test_a_report_after_treatment_is_post_treatment_whatever_the_classifier_said(pipeline, text):
@@ -90,6 +95,14 @@ def test_the_contraindication_of_a_report_is_kept_for_the_handoff(pipeline):
         # A change with no word of the treatment describes the skin in general.
         ("my acne scars look even worse in photos, will it help?", "faq", "faq"),
         ("the pigmentation keeps spreading, can this fix it", "faq", "faq"),
+        ("kya treatment ke baad infection ho sakta hai?", "faq", "faq"),
+        ("mera chehra laal hai", "faq", "faq"),
+        ("meri behen ko treatment ke baad sojan hai", "faq", "faq"),
+        (
+            "mujhe bukhar ke chaale hote hain, kya main treatment karwa sakti hoon?",
+            "faq",
+            "disclose_contraindication",
+        ),
     ],
 )
 def test_other_messages_keep_their_intent(pipeline, text, classified, final):
