@@ -49,9 +49,11 @@ FLAGGING_STATUSES = frozenset(
 )
 
 # When several modifiers reach one mention, the first status here wins:
-# "my sister might be pregnant" is about the sister, whatever else it says.
+# "my sister might be pregnant" is about the sister, whatever else it says,
+# unless the writer says it is theirs too ("aur mujhe bhi").
 _PRECEDENCE = (
     Status.NEGATED,
+    Status.POSITIVE,
     Status.OTHER_PERSON,
     Status.HYPOTHETICAL,
     Status.UNCERTAIN,
@@ -63,6 +65,7 @@ _CATEGORY_STATUS = {
     "NEGATED_EXISTENCE": Status.NEGATED,
     "FAMILY": Status.OTHER_PERSON,  # medspaCy's default family rules
     "OTHER_PERSON": Status.OTHER_PERSON,
+    "ALSO_THE_WRITER": Status.POSITIVE,
     "HYPOTHETICAL": Status.HYPOTHETICAL,
     "POSSIBLE_EXISTENCE": Status.UNCERTAIN,
     "HISTORICAL": Status.HISTORICAL,

@@ -22,6 +22,8 @@ MODIFIER_CATEGORIES = frozenset(
     {
         "NEGATED_EXISTENCE",
         "OTHER_PERSON",
+        # "meri behen ko eczema hai aur mujhe bhi" (and me too): the writer's as well.
+        "ALSO_THE_WRITER",
         "FAMILY",
         "HYPOTHETICAL",
         "POSSIBLE_EXISTENCE",
