@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from actions.questionnaire import FollowUp, Questionnaire
+from clinic_nlp.urdu_script import standard_urdu_letters
 
 YES, NO, UNSURE, UNCLEAR = "yes", "no", "unsure", "unclear"
 # An answer comes first and is short ("no", "yes, 3 months along", "I have never
@@ -32,8 +33,8 @@ class Mention:
 
 
 def normalise(text: str) -> str:
-    """Lower case, straight apostrophes, single spaces, no surrounding punctuation."""
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    """Lower case, straight apostrophes, Urdu letters, single spaces, no punctuation around."""
+    text = standard_urdu_letters(text.lower()).replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"[^\w\s']", " ", text)
     return " ".join(text.split())
 

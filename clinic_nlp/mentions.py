@@ -18,6 +18,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from clinic_nlp.urdu_script import standard_urdu_letters
 from clinic_nlp.vocabulary import GeneralQuestions, Vocabulary, VocabularyError, load_vocabulary
 
 if TYPE_CHECKING:
@@ -115,11 +116,11 @@ class MentionDetector:
         """All mentions in `text`, in order, each with its status."""
         if not text or not text.strip():
             return []
-        doc = self._nlp(text)
+        doc = self._nlp(standard_urdu_letters(text))
         return [
             Mention(
                 code=span.label_,
-                text=span.text,
+                text=text[span.start_char : span.end_char],
                 start=span.start_char,
                 end=span.end_char,
                 status=self._status(doc, span),
