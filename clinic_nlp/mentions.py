@@ -23,7 +23,7 @@ from clinic_nlp.vocabulary import GeneralQuestions, Vocabulary, VocabularyError,
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 
 class Status(StrEnum):
@@ -174,8 +174,7 @@ def _asks_in_general(doc: Doc, span: Span, words: GeneralQuestions) -> bool:
     present: "does eczema stop you having it?" asks in general; "does eczema
     stop me?" or "is it ok with a cold sore tomorrow?" do not.
     """
-    personal = words.first_person | words.present_time
-    if any(token.lower_ in personal for token in doc):
+    if any(_is_personal(token, words) for token in doc):
         return False
     clause_start = span.sent.start
     for token in doc[span.sent.start : span.start]:
@@ -183,6 +182,14 @@ def _asks_in_general(doc: Doc, span: Span, words: GeneralQuestions) -> bool:
             clause_start = token.i + 1
     opening = next((t for t in doc[clause_start : span.start] if not t.is_punct), None)
     return opening is not None and opening.lower_ in words.question_words
+
+
+def _is_personal(token: Token, words: GeneralQuestions) -> bool:
+    """Whether a word speaks of the writer or of now ("main" in "the main risk" does not)."""
+    if token.lower_ in words.present_time:
+        return True
+    after = token.i > 0 and token.nbor(-1).lower_ in words.not_personal_after
+    return token.lower_ in words.first_person and not after
 
 
 def _build_pipeline(vocabulary: Vocabulary) -> Language:

@@ -87,6 +87,8 @@ class GeneralQuestions:
     question_words: frozenset[str]
     first_person: frozenset[str]
     present_time: frozenset[str]
+    # A first_person word after one of these is not the writer ("the main risk").
+    not_personal_after: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ def _general_questions(entry: Any) -> GeneralQuestions | None:
         raise VocabularyError(f"{where}: expected a mapping")
     words = {
         key: frozenset(word.lower() for word in text_list(entry.get(key), f"{where}.{key}"))
-        for key in ("question_words", "first_person", "present_time")
+        for key in ("question_words", "first_person", "present_time", "not_personal_after")
     }
     if not words["question_words"] or not words["first_person"]:
         raise VocabularyError(f"{where}: needs question_words and first_person")

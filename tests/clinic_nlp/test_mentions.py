@@ -135,3 +135,19 @@ def test_urdu_negation_reaches_back_within_its_clause(
     detector: MentionDetector, text: str, statuses: dict[str, str]
 ) -> None:
     assert {m.code: m.status.value for m in detector.detect(text)} == statuses
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # English "main" is not Urdu "main" (I): the general question stays general,
+        # and someone else's condition stays theirs.
+        ("what's the main risk with eczema?", "hypothetical"),
+        ("my sister's main problem is eczema", "other_person"),
+        # Urdu "main" is the writer: a question about themself.
+        ("kya main eczema ke saath karwa sakti hoon?", "positive"),
+    ],
+)
+def test_main_is_the_writer_only_in_urdu(detector: MentionDetector, text: str, status: str) -> None:
+    (mention,) = detector.detect(text)
+    assert mention.status.value == status
