@@ -164,6 +164,11 @@ def test_the_urdu_table_has_phones_names_declines_and_stops():
     )
 
 
+@pytest.mark.parametrize("text", ["Ji Yeon", "Nam", "Mai", "Han"])
+def test_urdu_lead_ins_and_answer_words_leave_names_that_are_the_same_words(text):
+    assert parse_name(text) == text
+
+
 @pytest.mark.parametrize("row", URDU_REPLIES, ids=[row["text"] for row in URDU_REPLIES])
 def test_urdu_replies(row):
     contact = parse_contact(row["text"], REGIONS)
