@@ -10,14 +10,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from actions.questionnaire import FollowUp, Questionnaire
+from clinic_nlp.urdu_script import standard_urdu_letters
 
 YES, NO, UNSURE, UNCLEAR = "yes", "no", "unsure", "unclear"
 # An answer comes first and is short ("no", "yes, 3 months along", "I have never
 # been pregnant"); the answer words of a longer opening ("there's pus on my cheek
 # and I have a fever") are part of a message about something else.
 MAX_ANSWER_WORDS = 8
-CLAUSE_BOUNDARY = re.compile(r"[,.;!?]|\bbut\b|\band\b")
-ALL_OPTIONS_WORDS = ("both", "all", "all of them", "all of these", "each")
+# Urdu's comma, question mark and full stop, and its "but" and "and", too.
+CLAUSE_BOUNDARY = re.compile(r"[,.;!?،؟۔]|\b(?:but|and|lekin|magar|aur|لیکن|مگر|اور)\b")
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,8 @@ class Mention:
 
 
 def normalise(text: str) -> str:
-    """Lower case, straight apostrophes, single spaces, no surrounding punctuation."""
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    """Lower case, straight apostrophes, Urdu letters, single spaces, no punctuation around."""
+    text = standard_urdu_letters(text.lower()).replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"[^\w\s']", " ", text)
     return " ".join(text.split())
 
@@ -83,8 +84,8 @@ def _opening_answer(cleaned: str) -> str:
 
 
 def _numbered_choice(text: str, count: int) -> list[int]:
-    """1-based option numbers typed as the whole answer ("2", "1 and 3", "1,2")."""
-    if not re.fullmatch(r"[\d\s,and&]+", text):
+    """1-based option numbers typed as the whole answer ("2", "1 and 3", "1,2", "۱ aur ۳")."""
+    if not re.fullmatch(r"(?:[\d\s,and&]|aur|اور)+", text):
         return []
     numbers = [int(n) for n in re.findall(r"\d+", text)]
     return numbers if numbers and all(1 <= n <= count for n in numbers) else []
@@ -123,7 +124,7 @@ def parse_options(
     numbers = _numbered_choice(cleaned, len(follow_up.options))
     if numbers:
         return _unique(follow_up.options[n - 1].code for n in numbers)
-    if cleaned in ALL_OPTIONS_WORDS:
+    if cleaned in questionnaire.all_options:
         return list(follow_up.codes)
     chosen = [option.code for option in follow_up.options if _phrase_spans(cleaned, option.labels)]
     chosen += [m.code for m in mentions if m.raises_flag and m.code in follow_up.codes]

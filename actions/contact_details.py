@@ -28,7 +28,10 @@ MAX_NAME_LENGTH = 100
 TOKEN_TRIM = ',;:!?"()[]'
 # Letters (with their accents and vowel marks) joined by ' - or . as in "O'Neill-Brown".
 NAME_WORD = regex.compile(r"[\p{L}\p{M}]+(?:['\u2019.-][\p{L}\p{M}]+)*\.?")
-CLAUSE_BREAK = re.compile(r"[,;/|+&]|\s-\s|\band\b|\bor\b|\bmy\b", re.IGNORECASE)
+# Urdu's comma, "aur" (and), "ya" (or) and "mera" (my) too: "Ayesha mera number ...".
+CLAUSE_BREAK = re.compile(
+    r"[,;/|+&،]|\s-\s|\b(?:and|or|my|aur|ya|mera|meri|میرا|میری|اور)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,8 @@ class Questionnaire:
     items: tuple[Item, ...]
     answer_phrases: dict[str, tuple[str, ...]]
     yes_no_options: tuple[str, ...]
+    # Words that choose every option of a follow-up ("both", "dono").
+    all_options: tuple[str, ...] = ()
 
     def item_for_slot(self, slot: str) -> Item | None:
         """The item that asks `slot`, whether as its question or its follow-up."""
@@ -96,6 +98,7 @@ def parse_questionnaire(raw: dict) -> Questionnaire:
             for kind, phrases in raw["answers"].items()
         },
         yes_no_options=tuple(raw["yes_no_options"]),
+        all_options=tuple(phrase.lower() for phrase in raw.get("all_options") or ()),
     )
 
 

@@ -18,11 +18,12 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from clinic_nlp.urdu_script import standard_urdu_letters
 from clinic_nlp.vocabulary import GeneralQuestions, Vocabulary, VocabularyError, load_vocabulary
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 
 class Status(StrEnum):
@@ -49,9 +50,11 @@ FLAGGING_STATUSES = frozenset(
 )
 
 # When several modifiers reach one mention, the first status here wins:
-# "my sister might be pregnant" is about the sister, whatever else it says.
+# "my sister might be pregnant" is about the sister, whatever else it says,
+# unless the writer says it is theirs too ("aur mujhe bhi").
 _PRECEDENCE = (
     Status.NEGATED,
+    Status.POSITIVE,
     Status.OTHER_PERSON,
     Status.HYPOTHETICAL,
     Status.UNCERTAIN,
@@ -63,6 +66,7 @@ _CATEGORY_STATUS = {
     "NEGATED_EXISTENCE": Status.NEGATED,
     "FAMILY": Status.OTHER_PERSON,  # medspaCy's default family rules
     "OTHER_PERSON": Status.OTHER_PERSON,
+    "ALSO_THE_WRITER": Status.POSITIVE,
     "HYPOTHETICAL": Status.HYPOTHETICAL,
     "POSSIBLE_EXISTENCE": Status.UNCERTAIN,
     "HISTORICAL": Status.HISTORICAL,
@@ -112,11 +116,11 @@ class MentionDetector:
         """All mentions in `text`, in order, each with its status."""
         if not text or not text.strip():
             return []
-        doc = self._nlp(text)
+        doc = self._nlp(standard_urdu_letters(text))
         return [
             Mention(
                 code=span.label_,
-                text=span.text,
+                text=text[span.start_char : span.end_char],
                 start=span.start_char,
                 end=span.end_char,
                 status=self._status(doc, span),
@@ -170,8 +174,7 @@ def _asks_in_general(doc: Doc, span: Span, words: GeneralQuestions) -> bool:
     present: "does eczema stop you having it?" asks in general; "does eczema
     stop me?" or "is it ok with a cold sore tomorrow?" do not.
     """
-    personal = words.first_person | words.present_time
-    if any(token.lower_ in personal for token in doc):
+    if any(_is_personal(token, words) for token in doc):
         return False
     clause_start = span.sent.start
     for token in doc[span.sent.start : span.start]:
@@ -179,6 +182,14 @@ def _asks_in_general(doc: Doc, span: Span, words: GeneralQuestions) -> bool:
             clause_start = token.i + 1
     opening = next((t for t in doc[clause_start : span.start] if not t.is_punct), None)
     return opening is not None and opening.lower_ in words.question_words
+
+
+def _is_personal(token: Token, words: GeneralQuestions) -> bool:
+    """Whether a word speaks of the writer or of now ("main" in "the main risk" does not)."""
+    if token.lower_ in words.present_time:
+        return True
+    after = token.i > 0 and token.nbor(-1).lower_ in words.not_personal_after
+    return token.lower_ in words.first_person and not after
 
 
 def _build_pipeline(vocabulary: Vocabulary) -> Language:
@@ -239,6 +250,7 @@ def _build_pipeline(vocabulary: Vocabulary) -> Language:
                 pattern=spec.pattern,
                 max_scope=spec.max_scope,
                 allowed_types=set(spec.allowed_types) if spec.allowed_types else None,
+                terminated_by=set(spec.terminated_by) or None,
             )
             for spec in vocabulary.context_rules
         ]

@@ -31,6 +31,7 @@ from clinic_nlp.intent_override import IntentOverride
 from clinic_nlp.mentions import FLAGGING_STATUSES, Status
 from clinic_nlp.rasa_component import ENTITY_NAME, TREATMENT_EFFECT_ENTITY
 from clinic_nlp.triage_content import REPORTED_STATUSES, Kind, TriageContent, get_triage
+from clinic_nlp.urdu_script import standard_urdu_letters
 
 POST_TREATMENT_INTENT = "post_treatment_concern"
 UNSURE_INTENT = "nlu_fallback"
@@ -73,7 +74,8 @@ class PostTreatmentReportOverride(IntentOverride):
         effects = _roles(entities, TREATMENT_EFFECT_ENTITY)
         if not effects:
             return False
-        if effects & _REPORTED and self._cues.search(message.get(TEXT) or ""):
+        text = standard_urdu_letters(message.get(TEXT) or "")
+        if effects & _REPORTED and self._cues.search(text):
             return True
         urgent = _roles(entities, TREATMENT_EFFECT_ENTITY, self._urgent)
         if urgent & (_REPORTED | _SOMEONE_ELSES) and not _roles(entities, ENTITY_NAME) & _FLAGGED:

@@ -22,6 +22,8 @@ MODIFIER_CATEGORIES = frozenset(
     {
         "NEGATED_EXISTENCE",
         "OTHER_PERSON",
+        # "meri behen ko eczema hai aur mujhe bhi" (and me too): the writer's as well.
+        "ALSO_THE_WRITER",
         "FAMILY",
         "HYPOTHETICAL",
         "POSSIBLE_EXISTENCE",
@@ -85,6 +87,8 @@ class GeneralQuestions:
     question_words: frozenset[str]
     first_person: frozenset[str]
     present_time: frozenset[str]
+    # A first_person word after one of these is not the writer ("the main risk").
+    not_personal_after: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,10 @@ class ContextRuleSpec:
     # Codes the rule may qualify (None: all): "how do I avoid getting infected"
     # asks about infection; "how do I avoid a cold sore flare" may disclose one.
     allowed_types: frozenset[str] | None = None
+    # Categories whose modifiers end this rule's reach: Urdu "nahin" after the
+    # term must not reach back past "tha" ("eczema tha, ab nahin": it was, and
+    # is no longer, which is historical, not denied).
+    terminated_by: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -149,7 +157,7 @@ def _general_questions(entry: Any) -> GeneralQuestions | None:
         raise VocabularyError(f"{where}: expected a mapping")
     words = {
         key: frozenset(word.lower() for word in text_list(entry.get(key), f"{where}.{key}"))
-        for key in ("question_words", "first_person", "present_time")
+        for key in ("question_words", "first_person", "present_time", "not_personal_after")
     }
     if not words["question_words"] or not words["first_person"]:
         raise VocabularyError(f"{where}: needs question_words and first_person")
@@ -220,6 +228,13 @@ def context_rule(index: int, rule: Any) -> ContextRuleSpec:
     elif isinstance(pattern, str):
         _check_regex(pattern, f"{where}.pattern")
     allowed = rule.get("allowed_types")
+    terminated_by = frozenset(
+        name.upper() for name in text_list(rule.get("terminated_by"), f"{where}.terminated_by")
+    )
+    if terminated_by - MODIFIER_CATEGORIES:
+        raise VocabularyError(
+            f"{where}: terminated_by must name categories of {sorted(MODIFIER_CATEGORIES)}"
+        )
     return ContextRuleSpec(
         literal=rule["literal"],
         category=category,
@@ -229,6 +244,7 @@ def context_rule(index: int, rule: Any) -> ContextRuleSpec:
         allowed_types=None
         if allowed is None
         else frozenset(text_list(allowed, f"{where}.allowed_types")),
+        terminated_by=terminated_by,
     )
 
 

@@ -1,11 +1,16 @@
 """Typed and tapped answers to the questionnaire are understood; unclear ones are not guessed."""
 
+from pathlib import Path
+
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
 from actions.answers import NO, UNCLEAR, UNSURE, YES, Mention, parse_options, parse_yes_no
+from actions.disclosures import ENTITY, mentions_in
 from actions.questionnaire import load_questionnaire
+from clinic_nlp import get_detector
 
 Q = load_questionnaire()
 PREGNANCY = Q.item_for_slot("pregnancy")
@@ -100,3 +105,32 @@ def test_a_clause_about_another_condition_does_not_answer_this_question():
     text = "No, but I have eczema"
     eczema = Mention(code="eczema", raises_flag=True, negated=False, start=12, end=18)
     assert parse_yes_no(text, Q, PREGNANCY.codes, [eczema]) == NO
+
+
+URDU_TABLE = Path(__file__).resolve().parents[1] / "data" / "urdu_questionnaire_answers.yml"
+URDU_ROWS = yaml.safe_load(URDU_TABLE.read_text(encoding="utf-8"))["answers"]
+
+
+def _detected_mentions(text: str) -> list[Mention]:
+    """The mentions as the NLU component passes them to the form (entities -> mentions_in)."""
+    entities = [
+        {"entity": ENTITY, "value": m.code, "role": m.status.value, "start": m.start, "end": m.end}
+        for m in get_detector().detect(text)
+    ]
+    return mentions_in({"entities": entities})
+
+
+def test_the_urdu_table_has_30_answers_of_every_kind():
+    assert len(URDU_ROWS) >= 30
+    kinds = {row["answer"] if isinstance(row["answer"], str) else "options" for row in URDU_ROWS}
+    assert kinds == {YES, NO, UNSURE, UNCLEAR, "options"}
+
+
+@pytest.mark.parametrize("row", URDU_ROWS, ids=[row["text"] for row in URDU_ROWS])
+def test_urdu_answers(row):
+    item = Q.item_for_slot(row["slot"])
+    mentions = _detected_mentions(row["text"])
+    if item.follow_up and row["slot"] == item.follow_up.slot:
+        assert parse_options(row["text"], item.follow_up, Q, mentions) == row["answer"]
+    else:
+        assert parse_yes_no(row["text"], Q, item.codes, mentions) == row["answer"]

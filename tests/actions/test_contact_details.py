@@ -1,7 +1,10 @@
 """Reading contact details and names from what people type: a table, then properties."""
 
+from pathlib import Path
+
 import phonenumbers
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -149,3 +152,28 @@ def test_names_are_never_contact_details_and_never_long(text):
     if name is not None:
         assert not any(ch.isdigit() for ch in name) and "@" not in name
         assert 1 <= len(name.split()) <= 4 and len(name) <= 100
+
+
+URDU_TABLE = Path(__file__).resolve().parents[1] / "data" / "urdu_contact_replies.yml"
+URDU_REPLIES = yaml.safe_load(URDU_TABLE.read_text(encoding="utf-8"))["replies"]
+
+
+def test_the_urdu_table_has_phones_names_declines_and_stops():
+    assert len(URDU_REPLIES) >= 10
+    assert all(
+        any(row.get(key) for row in URDU_REPLIES) for key in ("phone", "name", "decline", "stop")
+    )
+
+
+@pytest.mark.parametrize("text", ["Ji Yeon", "Nam", "Mai", "Han"])
+def test_urdu_lead_ins_and_answer_words_leave_names_that_are_the_same_words(text):
+    assert parse_name(text) == text
+
+
+@pytest.mark.parametrize("row", URDU_REPLIES, ids=[row["text"] for row in URDU_REPLIES])
+def test_urdu_replies(row):
+    contact = parse_contact(row["text"], REGIONS)
+    assert contact.phone == row["phone"]
+    assert parse_name(row["text"], contact) == row["name"]
+    assert is_decline(row["text"]) == row.get("decline", False)
+    assert is_stop(row["text"]) == row.get("stop", False)

@@ -29,8 +29,13 @@ from clinic_nlp.triage_content import Kind, get_triage
 from clinic_store.handoffs import priority_for
 from tests.actions.trackers import domain_dict, make_tracker, slot_events
 
-TABLE = Path(__file__).resolve().parents[1] / "data" / "triage_statements.yml"
-ROWS: list[dict[str, Any]] = yaml.safe_load(TABLE.read_text(encoding="utf-8"))["statements"]
+DATA = Path(__file__).resolve().parents[1] / "data"
+# English, and Roman Urdu / Urdu script.
+TABLES = {"english": "triage_statements.yml", "urdu": "urdu_triage_statements.yml"}
+TABLE_ROWS: dict[str, list[dict[str, Any]]] = {
+    name: yaml.safe_load((DATA / file).read_text(encoding="utf-8"))["statements"]
+    for name, file in TABLES.items()
+}
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=ZoneInfo("Asia/Karachi"))
 CONTENT = get_triage()
 EFFECTS = sorted(CONTENT.effects)
@@ -47,15 +52,20 @@ def decision_for(detector: MentionDetector, text: str) -> Decision:
     return triage(text, findings, NOW, CONTENT)
 
 
-def test_table_covers_every_tier_with_at_least_60_statements():
-    assert len(ROWS) >= 60
-    assert {row["tier"] for row in ROWS} == {tier.value for tier in Tier}
-    for row in ROWS:
+@pytest.mark.parametrize(("table", "least"), [("english", 60), ("urdu", 30)])
+def test_table_covers_every_tier(table: str, least: int):
+    rows = TABLE_ROWS[table]
+    assert len(rows) >= least
+    assert {row["tier"] for row in rows} == {tier.value for tier in Tier}
+    for row in rows:
         assert set(row) <= {"text", "tier", "effects", "days"}, row
         assert set(row.get("effects", [])) <= set(EFFECTS), row
 
 
-@pytest.mark.parametrize("row", ROWS, ids=[row["text"][:50] for row in ROWS])
+ALL_ROWS = [row for rows in TABLE_ROWS.values() for row in rows]
+
+
+@pytest.mark.parametrize("row", ALL_ROWS, ids=[row["text"][:50] for row in ALL_ROWS])
 def test_statement(detector: MentionDetector, row: dict[str, Any]):
     decision = decision_for(detector, row["text"])
     found = [(m.code, m.text, m.status.value) for m in detector.detect(row["text"])]

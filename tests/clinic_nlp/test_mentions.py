@@ -113,3 +113,41 @@ def test_importing_the_package_loads_neither_spacy_nor_rasa() -> None:
         [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("text", "statuses"),
+    [
+        # Urdu's "nahin" follows what it denies, and reaches no further back
+        # than the clause ("hai") or a past "tha".
+        ("mujhe eczema hai, pregnant nahi", {"eczema": "positive", "pregnancy": "negated"}),
+        ("eczema tha, pregnant nahi hoon", {"eczema": "historical", "pregnancy": "negated"}),
+        (
+            "main pregnant nahi hoon lekin mujhe eczema hai",
+            {"pregnancy": "negated", "eczema": "positive"},
+        ),
+        # Urdu script splits at its own question mark and full stop.
+        ("کیا یہ ٹھیک ہے؟ میں حاملہ ہوں۔", {"pregnancy": "positive"}),
+        ("مجھے ایگزیما نہیں، میری بہن کو ہے", {"eczema": "negated"}),
+    ],
+)
+def test_urdu_negation_reaches_back_within_its_clause(
+    detector: MentionDetector, text: str, statuses: dict[str, str]
+) -> None:
+    assert {m.code: m.status.value for m in detector.detect(text)} == statuses
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # English "main" is not Urdu "main" (I): the general question stays general,
+        # and someone else's condition stays theirs.
+        ("what's the main risk with eczema?", "hypothetical"),
+        ("my sister's main problem is eczema", "other_person"),
+        # Urdu "main" is the writer: a question about themself.
+        ("kya main eczema ke saath karwa sakti hoon?", "positive"),
+    ],
+)
+def test_main_is_the_writer_only_in_urdu(detector: MentionDetector, text: str, status: str) -> None:
+    (mention,) = detector.detect(text)
+    assert mention.status.value == status

@@ -55,6 +55,12 @@ def test_effects_become_treatment_effect_entities_with_their_status(pipeline):
         "still feeling really tight 10 days after, normal?",
         "a couple of weeks later my chin keeps breaking out in spots",
         "my cheeks are still quite pink after 5 days",
+
+        # Roman Urdu and Urdu script
+        "treatment ke baad chehra laal hai, kya ye normal hai?",
+        "khoon band nahi ho raha",
+        "chehre pe peep aa gayi hai",
+        "علاج کے بعد چہرہ لال ہے",
     ],
 )
 def test_a_report_after_treatment_is_post_treatment_whatever_the_classifier_said(pipeline, text):
@@ -97,6 +103,14 @@ def test_the_contraindication_of_a_report_is_kept_for_the_handoff(pipeline):
         ("will my face still be red after the treatment?", "faq", "faq"),
         ("can I go swimming 3 days after?", "faq", "faq"),  # a time, no effect
         ("the pigmentation keeps spreading, can this fix it", "faq", "faq"),
+        ("kya treatment ke baad infection ho sakta hai?", "faq", "faq"),
+        ("mera chehra laal hai", "faq", "faq"),
+        ("meri behen ko treatment ke baad sojan hai", "faq", "faq"),
+        (
+            "mujhe bukhar ke chaale hote hain, kya main treatment karwa sakti hoon?",
+            "faq",
+            "disclose_contraindication",
+        ),
     ],
 )
 def test_other_messages_keep_their_intent(pipeline, text, classified, final):

@@ -1,4 +1,5 @@
-"""The table of patients' statements (tests/data/contraindication_statements.yml)."""
+"""The tables of patients' statements: English (tests/data/contraindication_statements.yml)
+and Roman Urdu / Urdu script (tests/data/urdu_contraindication_statements.yml)."""
 
 from pathlib import Path
 from typing import Any
@@ -8,8 +9,16 @@ import yaml
 
 from clinic_nlp import MentionDetector, Status, flagged_codes, load_vocabulary
 
-TABLE = Path(__file__).resolve().parents[1] / "data" / "contraindication_statements.yml"
-ROWS: list[dict[str, Any]] = yaml.safe_load(TABLE.read_text(encoding="utf-8"))["statements"]
+DATA = Path(__file__).resolve().parents[1] / "data"
+# Each table, with the fewest rows it must have and the fewest that must raise nothing.
+TABLES = {
+    "english": ("contraindication_statements.yml", 100, 20),
+    "urdu": ("urdu_contraindication_statements.yml", 60, 20),
+}
+ROWS: dict[str, list[dict[str, Any]]] = {
+    name: yaml.safe_load((DATA / file).read_text(encoding="utf-8"))["statements"]
+    for name, (file, _, _) in TABLES.items()
+}
 CODES = load_vocabulary().code_names
 
 
@@ -17,10 +26,11 @@ def _params() -> list[Any]:
     return [
         pytest.param(
             row,
-            id=row["text"][:50],
+            id=f"{name}: {row['text'][:50]}",
             marks=[pytest.mark.xfail(reason=row["xfail"], strict=True)] if "xfail" in row else [],
         )
-        for row in ROWS
+        for name, rows in ROWS.items()
+        for row in rows
     ]
 
 
@@ -30,22 +40,31 @@ def _must_not_flag(row: dict[str, Any]) -> set[str]:
     return set(row["no_flags"])
 
 
-def test_table_is_big_enough_and_well_formed() -> None:
-    assert len(ROWS) >= 100
-    for row in ROWS:
+@pytest.mark.parametrize("table", TABLES)
+def test_table_is_big_enough_and_well_formed(table: str) -> None:
+    _, least_rows, least_without_flags = TABLES[table]
+    rows = ROWS[table]
+    assert len(rows) >= least_rows
+    assert sum(1 for row in rows if not row["flags"]) >= least_without_flags
+    for row in rows:
         assert set(row) <= {"text", "flags", "no_flags", "xfail"}, row
         assert set(row["flags"]) <= CODES, row
         assert not set(row["flags"]) & _must_not_flag(row), row
         assert _must_not_flag(row) <= CODES, row
 
 
-def test_every_code_is_flagged_by_at_least_three_statements() -> None:
+def test_every_code_is_flagged_by_at_least_three_english_statements() -> None:
     counts = {code: 0 for code in CODES}
-    for row in ROWS:
+    for row in ROWS["english"]:
         if "xfail" not in row:
             for code in row["flags"]:
                 counts[code] += 1
     assert {code: n for code, n in counts.items() if n < 3} == {}
+
+
+def test_every_code_is_flagged_by_an_urdu_statement() -> None:
+    flagged = {code for row in ROWS["urdu"] if "xfail" not in row for code in row["flags"]}
+    assert CODES - flagged == set()
 
 
 @pytest.mark.parametrize("row", _params())
@@ -57,9 +76,12 @@ def test_statement(detector: MentionDetector, row: dict[str, Any]) -> None:
     assert not raised & _must_not_flag(row), described
 
 
-def test_negated_or_other_person_mentions_raise_nothing(detector: MentionDetector) -> None:
+@pytest.mark.parametrize("table", TABLES)
+def test_negated_or_other_person_mentions_raise_nothing(
+    detector: MentionDetector, table: str
+) -> None:
     checked = 0
-    for row in ROWS:
+    for row in ROWS[table]:
         mentions = detector.detect(row["text"])
         if mentions and all(m.status in (Status.NEGATED, Status.OTHER_PERSON) for m in mentions):
             checked += 1

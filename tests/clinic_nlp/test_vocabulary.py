@@ -76,6 +76,12 @@ def test_words_like_no_and_on_stay_words(tmp_path: Path) -> None:
             " pattern: '('}]\n",
             "not a valid regular expression",
         ),
+        (
+            "codes:\n  x: {source: [s], phrases: [a]}\n"
+            "context:\n  rules: [{literal: b, category: NEGATED_EXISTENCE, direction: BACKWARD,"
+            " terminated_by: [PAST]}]\n",
+            "terminated_by must name categories",
+        ),
     ],
 )
 def test_malformed_files_say_where(tmp_path: Path, text: str, message: str) -> None:
