@@ -1,0 +1,190 @@
+"""Which language a patient writes in, and whether they ask for a reply language.
+
+Patients in Multan write English, Roman Urdu ("kya is mein dard hota hai?") or
+Urdu script ("کیا اس میں درد ہوتا ہے؟"). Urdu script is told by its Unicode
+ranges; Roman Urdu by its function words, a list kept in content/languages.yml.
+The language-ID packages on PyPI (langid, lingua, fastText's, CLD3) know Urdu
+only in Urdu script and take Roman Urdu for some other language, so a word list
+decides it here.
+
+Two NLU components put the result on each message: `LanguageExtractor` adds a
+`language` entity (`en`, `roman_ur`, `ur`; none for a message too short to
+tell, such as "Yes" or a phone number) and, for "urdu mein" or "English
+please", a `reply_language` entity; `LanguageSwitchOverride` makes such a
+message the intent `switch_language`. The domain's slots of the same names keep
+them for the conversation (rasa_extensions/translated_responses.py reads them).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_CONFIDENCE,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from clinic_nlp.intent_override import IntentOverride
+from clinic_nlp.vocabulary import REPO_ROOT, VocabularyError, read_content, text_list
+
+DEFAULT_PATH = REPO_ROOT / "content" / "languages.yml"
+ENGLISH, ROMAN_URDU, URDU = "en", "roman_ur", "ur"
+LANGUAGE_ENTITY = "language"
+REPLY_LANGUAGE_ENTITY = "reply_language"
+SWITCH_INTENT = "switch_language"
+# Arabic-script blocks (Urdu is written in them): basic, supplement, extended-A,
+# presentation forms A and B.
+URDU_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+LATIN_WORD = re.compile(r"[a-z]+")
+WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Two Roman Urdu words make a message Roman Urdu; one does in a message this short
+# ("dard hai?"), where it is a good part of what was said.
+SHORT_MESSAGE_WORDS = 3
+
+
+@dataclass(frozen=True)
+class LanguageWords:
+    """Everything content/languages.yml says."""
+
+    min_english_words: int
+    roman_urdu_words: frozenset[str]
+    switch_names: dict[str, str]  # a language's name as written -> `en` or `ur`
+    switch_fillers: frozenset[str]
+
+
+def load_language_words(path: Path | str | None = None) -> LanguageWords:
+    """Read and check languages.yml."""
+    path = Path(path) if path is not None else DEFAULT_PATH
+    data = read_content(path)
+    if not isinstance(data, dict):
+        raise VocabularyError(f"{path}: expected a mapping")
+    minimum = data.get("min_english_words")
+    if not isinstance(minimum, int) or minimum < 1:
+        raise VocabularyError(f"{path}: 'min_english_words' must be a whole number above 0")
+    switch = data.get("switch") or {}
+    names = {
+        name.casefold(): language
+        for language, written in (switch.get("names") or {}).items()
+        for name in text_list(written, f"switch.names.{language}")
+    }
+    if set(names.values()) != {ENGLISH, URDU}:
+        raise VocabularyError(f"{path}: 'switch.names' needs names for en and ur")
+    return LanguageWords(
+        minimum,
+        frozenset(w.casefold() for w in text_list(data.get("roman_urdu_words"), "roman_urdu_words")),
+        names,
+        frozenset(w.casefold() for w in text_list(switch.get("fillers"), "switch.fillers")),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_language_words() -> LanguageWords:
+    """The project's languages.yml, read once."""
+    return load_language_words()
+
+
+def _words(text: str) -> list[str]:
+    """The words of `text`, lower case, without Urdu's vowel marks (zer, zabar, pesh...),
+    which are not letters and would split a word."""
+    text = "".join(c for c in text.casefold() if unicodedata.category(c) != "Mn")
+    return WORD.findall(text)
+
+
+def detect_language(text: str, words: LanguageWords | None = None) -> str | None:
+    """`ur`, `roman_ur`, `en`, or None when the message is too short to tell."""
+    words = words or get_language_words()
+    found = _words(text)
+    urdu_words = [w for w in found if URDU_LETTER.search(w)]
+    latin_words = [w for w in found if LATIN_WORD.fullmatch(w)]
+    if urdu_words and len(urdu_words) * 2 >= len(latin_words):
+        return URDU
+    roman = sum(1 for word in latin_words if word in words.roman_urdu_words)
+    if roman >= 2 or (roman == 1 and len(latin_words) <= SHORT_MESSAGE_WORDS):
+        return ROMAN_URDU
+    if urdu_words:
+        return URDU  # Urdu words among more English ones: the writer reads Urdu script
+    return ENGLISH if len(latin_words) >= words.min_english_words else None
+
+
+def requested_reply_language(text: str, words: LanguageWords | None = None) -> str | None:
+    """`en` or `ur` when the message asks for replies in that language, else None."""
+    words = words or get_language_words()
+    left = [w for w in _words(text) if w not in words.switch_fillers]
+    return words.switch_names.get(left[0]) if len(left) == 1 else None
+
+
+def _entity(kind: str, value: str, text: str) -> dict[str, Any]:
+    return {
+        ENTITY_ATTRIBUTE_TYPE: kind,
+        ENTITY_ATTRIBUTE_VALUE: value,
+        ENTITY_ATTRIBUTE_START: 0,
+        ENTITY_ATTRIBUTE_END: len(text),
+        ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
+    }
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class LanguageExtractor(GraphComponent, EntityExtractorMixin):
+    """Adds the `language` of each message and, when asked for, its `reply_language`."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LanguageExtractor:
+        get_language_words()  # read the data file now, so the first message is not slow
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            found = [
+                (LANGUAGE_ENTITY, detect_language(text)),
+                (REPLY_LANGUAGE_ENTITY, requested_reply_language(text)),
+            ]
+            entities = [_entity(kind, value, text) for kind, value in found if value]
+            if entities:
+                entities = self.add_extractor_name(entities)
+                message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Leaves the training data as it is: nothing here is learnt."""
+        return training_data
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class LanguageSwitchOverride(IntentOverride):
+    """ "urdu mein", "English please": the intent `switch_language`, whatever was classified."""
+
+    intent = SWITCH_INTENT
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {"keep_intents": [SWITCH_INTENT]}
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        super().__init__({**self.get_default_config(), **config})
+
+    def _overrides(self, message: Message) -> bool:
+        return requested_reply_language(message.get(TEXT) or "") is not None
