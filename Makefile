@@ -85,6 +85,8 @@ export WHATSAPP_TEMPLATE_LANGUAGE ?= en
 export TWILIO_TEMPLATE_CONTENT_SID ?=
 # Minutes a taken-over hand-off may stay idle before it returns to the open list (0: never).
 export HANDOFF_IDLE_MINUTES ?= 30
+# Reply language for patients who write Roman Urdu: en or ur (Urdu-script writers get Urdu).
+export ROMAN_URDU_REPLY_LANGUAGE ?= en
 # Twilio's REST API; empty: Twilio's own (tests point it at a fake).
 export TWILIO_API_URL ?=
 

@@ -22,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -188,3 +189,28 @@ class LanguageSwitchOverride(IntentOverride):
 
     def _overrides(self, message: Message) -> bool:
         return requested_reply_language(message.get(TEXT) or "") is not None
+
+
+def reply_language(slots: Mapping[str, Any], roman_urdu_reply: str) -> str:
+    """`en` or `ur`: the language asked for, else the one the person writes in.
+
+    `slots` are the conversation's: `reply_language` holds what was asked for (it
+    changes only when asked again), `language` how the person writes (it changes
+    only with a message long enough to tell). Roman Urdu gets the clinic's choice.
+    """
+    asked = slots.get(REPLY_LANGUAGE_ENTITY)
+    if asked in (ENGLISH, URDU):
+        return asked
+    written = slots.get(LANGUAGE_ENTITY)
+    if written == URDU:
+        return URDU
+    return roman_urdu_reply if written == ROMAN_URDU else ENGLISH
+
+
+def offers_urdu(slots: Mapping[str, Any], roman_urdu_reply: str) -> bool:
+    """Whether the person writes Roman Urdu, gets English, and has not chosen it."""
+    return (
+        slots.get(LANGUAGE_ENTITY) == ROMAN_URDU
+        and slots.get(REPLY_LANGUAGE_ENTITY) is None
+        and roman_urdu_reply == ENGLISH
+    )

@@ -22,6 +22,7 @@ DEFAULT_CLINIC_TIMEZONE = "Asia/Karachi"
 # Long enough for a member of staff to read back and write a considered reply; short
 # enough that a patient is not left waiting behind a silent bot for long.
 DEFAULT_IDLE_MINUTES = 30
+REPLY_LANGUAGES = ("en", "ur")
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ class Settings:
     phone_other_regions: tuple[str, ...]
     # The clinic's clock: "yesterday" and "until Thursday morning" are its days (an IANA name).
     clinic_timezone: str
+    # The reply language (`en` or `ur`) for patients who write Roman Urdu; Urdu-script
+    # writers get Urdu, and anyone can switch ("urdu mein", "English please").
+    roman_urdu_reply_language: str
 
     @property
     def clinic_zone(self) -> ZoneInfo:
@@ -138,6 +142,14 @@ def _timezone(env: Mapping[str, str]) -> str:
     return name
 
 
+def _reply_language(env: Mapping[str, str]) -> str:
+    """ROMAN_URDU_REPLY_LANGUAGE: `en` (the default) or `ur`."""
+    language = env.get("ROMAN_URDU_REPLY_LANGUAGE", "").strip().lower() or "en"
+    if language not in REPLY_LANGUAGES:
+        raise ValueError(f"ROMAN_URDU_REPLY_LANGUAGE must be en or ur, not {language!r}")
+    return language
+
+
 def get_settings(env: Mapping[str, str] | None = None) -> Settings:
     """The settings from `env` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -180,4 +192,5 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         phone_default_region=_regions(env, "PHONE_DEFAULT_REGION", "PK")[0],
         phone_other_regions=_regions(env, "PHONE_OTHER_REGIONS", "GB"),
         clinic_timezone=_timezone(env),
+        roman_urdu_reply_language=_reply_language(env),
     )
