@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.disclosures import flagged_codes
 from actions.questionnaire import load_questionnaire
 from actions.screening_decision import answered_items
+from clinic_nlp.language import LANGUAGE_ENTITY as LANGUAGE_SLOT
 from clinic_store.handoffs import HandoffStore
 from clinic_store.notifications import dispatch_pending
 from clinic_store.outbox import Outbox
@@ -141,6 +142,7 @@ class ActionRaiseHandoff(Action):
         details = {
             "conversation_id": tracker.sender_id,
             "channel": tracker.get_latest_input_channel() or "unknown",
+            "language": tracker.get_slot(LANGUAGE_SLOT),
             "reasons": reasons,
             "answers": answered_items(load_questionnaire(), tracker.slots),
             "summary": _summary(reasons, tracker),

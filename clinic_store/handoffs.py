@@ -81,6 +81,7 @@ class HandoffStore(Repository):
         conversation_id: str,
         channel: str,
         reasons: Sequence[str],
+        language: str | None = None,
         answers: dict[str, Any],
         summary: str,
         contact_name: str | None = None,
@@ -103,6 +104,7 @@ class HandoffStore(Repository):
             notify_channels = get_settings().notifier_channels
         details = {
             "channel": channel,
+            "language": language,
             "answers": answers,
             "summary": summary,
             "contact_name": contact_name,
@@ -145,7 +147,7 @@ class HandoffStore(Repository):
             row.priority = priority_for(row.reasons)
             row.answers = {**row.answers, **details["answers"]}
             row.summary = _joined(row.summary, details["summary"])
-            for name in ("contact_name", "contact_phone", "contact_email"):
+            for name in ("language", "contact_name", "contact_phone", "contact_email"):
                 setattr(row, name, details[name] or getattr(row, name))
             row.updated_at = now
             s.flush()

@@ -48,6 +48,8 @@ class SpooledHandoff:
     notify_channels: list[str]
     spooled_at: str
     notified_channels: list[str]
+    # Last, with a default: files spooled before languages were stored still read.
+    language: str | None = None
 
     @property
     def priority(self) -> str:
@@ -126,6 +128,7 @@ def store_spooled(store: HandoffStore, record: SpooledHandoff) -> HandoffView:
     return store.raise_handoff(
         conversation_id=record.conversation_id,
         channel=record.channel,
+        language=record.language,
         reasons=record.reasons,
         answers=record.answers,
         summary=record.summary,

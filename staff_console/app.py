@@ -26,6 +26,7 @@ from sanic.response import HTTPResponse
 from clinic_store.database import migrate, utcnow
 from clinic_store.errors import HandoffNotFound, InvalidTransition
 from clinic_store.handoffs import HandoffStore
+from clinic_store.language_labels import language_label
 from clinic_store.messages import ConversationMessages
 from clinic_store.models import ACTIVE_STATUSES, STATUSES
 from clinic_store.notifications import NotificationWorker
@@ -115,7 +116,9 @@ def author_label(line: TranscriptLine) -> str:
 def templates() -> Environment:
     # Autoescape everywhere: the pages show what patients typed.
     environment = Environment(loader=FileSystemLoader(PACKAGE_DIR / "templates"), autoescape=True)
-    environment.filters.update(age=age, when=when, answer=answer, author_label=author_label)
+    environment.filters.update(
+        age=age, when=when, answer=answer, author_label=author_label, language=language_label
+    )
     environment.globals.update(reason_labels=reason_labels(), csrf_field=CSRF_FIELD)
     return environment
 

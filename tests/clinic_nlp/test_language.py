@@ -4,13 +4,8 @@ import pytest
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from clinic_nlp.language import (
-    LanguageExtractor,
-    LanguageSwitchOverride,
-    detect_language,
-    load_language_words,
-    requested_reply_language,
-)
+from clinic_nlp.language import detect_language, load_language_words, requested_reply_language
+from clinic_nlp.language_components import LanguageExtractor, LanguageSwitchOverride
 
 ENGLISH = [
     "does it hurt?",
