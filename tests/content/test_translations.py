@@ -48,6 +48,15 @@ def test_each_translation_is_in_urdu_and_marked_for_staff_to_check(name):
         assert isinstance(metadata.get("checked_by_staff"), bool)
 
 
+@pytest.mark.parametrize("name", sorted(URDU))
+def test_button_titles_fit_whatsapps_buttons_and_list_rows(name):
+    """WhatsApp cuts longer titles: 20 characters on up to 3 reply buttons, 24 in a list."""
+    for variation in URDU[name]:
+        buttons = variation.get("buttons") or []
+        limit = 20 if len(buttons) <= 3 else 24
+        assert all(len(b["title"]) <= limit for b in buttons), name
+
+
 def test_rasa_does_not_read_the_translations_as_its_own_responses():
     """Rasa would keep one file's variations of a response and drop the other's."""
     files = translation_files()

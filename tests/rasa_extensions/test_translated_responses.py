@@ -51,7 +51,7 @@ async def test_urdu_buttons_keep_the_english_payloads():
     assert [b["payload"] for b in response["buttons"]] == [
         b["payload"] for b in ENGLISH["utter_greet"][0]["buttons"]
     ]
-    assert response["buttons"][0]["title"] == "مائیکرونیڈلنگ کیا ہے؟"
+    assert response["buttons"][0]["title"] == "مائیکرونیڈلنگ کیا ہے"
 
 
 async def test_faq_answers_are_translated():

@@ -1,0 +1,75 @@
+"""Patients are answered in their language over REST, with the real trained bot (`make run`).
+
+Urdu script gets Urdu; Roman Urdu gets English (ROMAN_URDU_REPLY_LANGUAGE's default)
+with a one-time offer of Urdu; "urdu mein" and "English please" switch for the rest
+of the conversation; staff see the language with the hand-off. The messages are ones
+the current model is known to handle whatever their language: greetings and buttons'
+payloads, the switch phrases, and Urdu questions (any reply must be in Urdu).
+"""
+
+import re
+
+from rasa_extensions.translated_responses import load_translations
+from tests.content_files import faq_answer
+from tests.e2e.conversation import response_text
+from tests.staff_api import staff
+
+URDU = load_translations()
+OFFER = response_text("utter_offer_urdu")
+REFERENCE = re.compile(r"\bMN-[A-Z0-9]{6}\b")
+
+
+def urdu_text(name: str, **values: str) -> str:
+    return URDU[name][0]["text"].format(**values)
+
+
+def is_urdu_response(text: str) -> bool:
+    """The text is one of the Urdu translations (those without placeholders)."""
+    return any(v["text"] == text for variations in URDU.values() for v in variations)
+
+
+def test_an_urdu_script_message_gets_an_urdu_reply(bot, sender):
+    replies = bot.send(sender, "کیا اس میں درد ہوتا ہے؟")
+    assert replies and all(is_urdu_response(r["text"]) for r in replies), replies
+    (greeting,) = bot.send(sender, "/greet")
+    assert greeting["text"] == urdu_text("utter_greet")
+    assert [b["payload"] for b in greeting["buttons"]][-1] == "/start_screening"
+
+
+def test_roman_urdu_gets_english_with_a_one_time_offer_then_switches_and_back(bot, sender):
+    first = bot.send(sender, "kya is mein dard hota hai?")
+    assert first[0]["text"].endswith(f"\n\n{OFFER}")
+    assert not any(r["text"].endswith(OFFER) for r in first[1:])
+    assert all(OFFER not in r["text"] for r in bot.send(sender, "mujhe batayein ke kya hai"))
+
+    (switched,) = bot.send(sender, "urdu mein")
+    assert switched["text"] == urdu_text("utter_language_switched")
+    (greeting,) = bot.send(sender, "/greet")
+    assert greeting["text"] == urdu_text("utter_greet")
+    (answer,) = bot.send(sender, "how long does a session take?")  # the choice sticks
+    assert answer["text"] == urdu_text("utter_faq/duration")
+
+    (back,) = bot.send(sender, "English please")
+    assert back["text"] == response_text("utter_language_switched")
+    assert bot.send(sender, "how long does a session take?")[0]["text"] == faq_answer("duration")
+    (greeting,) = bot.send(sender, "kal karwaya tha, ab kya karun")  # Roman Urdu again
+    assert OFFER not in greeting["text"]
+
+
+def test_a_handoff_from_an_urdu_conversation_shows_the_language_to_staff(bot, sender):
+    bot.send(sender, "السلام علیکم، مجھے کسی سے بات کرنی ہے")
+    asked = bot.send(sender, "/request_human")
+    assert asked[-1]["text"] == urdu_text("utter_ask_contact_form_contact_name")
+    bot.send(sender, "Ayesha Khan")
+    (raised,) = bot.send(sender, "0300 1234567")
+    reference = REFERENCE.search(raised["text"]).group(0)
+    assert raised["text"].startswith(f"شکریہ۔ آپ کا ریفرنس نمبر {reference} ہے۔")
+
+    (handoff,) = [
+        h for h in staff(bot, "GET", "/handoffs")["handoffs"] if h["reference"] == reference
+    ]
+    assert handoff["language"] == "ur"
+    detail = staff(bot, "GET", f"/handoffs/{handoff['id']}")
+    assert detail["language"] == "ur"
+    patient = [m["text"] for m in detail["transcript"] if m["author"] == "patient"]
+    assert patient[0] == "السلام علیکم، مجھے کسی سے بات کرنی ہے"  # as written
