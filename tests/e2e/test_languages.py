@@ -9,23 +9,13 @@ payloads, the switch phrases, and Urdu questions (any reply must be in Urdu).
 
 import re
 
-from rasa_extensions.translated_responses import load_translations
 from tests.content_files import faq_answer
 from tests.e2e.conversation import response_text
 from tests.staff_api import staff
+from tests.urdu_texts import is_urdu_response, urdu_text
 
-URDU = load_translations()
 OFFER = response_text("utter_offer_urdu")
 REFERENCE = re.compile(r"\bMN-[A-Z0-9]{6}\b")
-
-
-def urdu_text(name: str, **values: str) -> str:
-    return URDU[name][0]["text"].format(**values)
-
-
-def is_urdu_response(text: str) -> bool:
-    """The text is one of the Urdu translations (those without placeholders)."""
-    return any(v["text"] == text for variations in URDU.values() for v in variations)
 
 
 def test_an_urdu_script_message_gets_an_urdu_reply(bot, sender):
