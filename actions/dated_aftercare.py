@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -133,7 +133,9 @@ def load_translation(timing: AftercareTiming, path: Path | str) -> AftercareTimi
     data = read_content(Path(path))
     entries = data.get("rules") if isinstance(data, dict) else None
     if not isinstance(entries, dict) or set(entries) != set(timing.rules):
-        raise VocabularyError(f"{path}: needs the texts of exactly the rules {sorted(timing.rules)}")
+        raise VocabularyError(
+            f"{path}: needs the texts of exactly the rules {sorted(timing.rules)}"
+        )
     rules = {}
     for name, rule in timing.rules.items():
         texts = _rule_texts(f"{path}: rules.{name}", entries[name])
@@ -141,7 +143,7 @@ def load_translation(timing: AftercareTiming, path: Path | str) -> AftercareTimi
     return replace(timing, rules=rules, wording=_wording(data.get("wording"), str(path)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_aftercare_timing(language: str = ENGLISH) -> AftercareTiming:
     """The project's aftercare_timing.yml in `language` (English when it has no translation)."""
     english = load_aftercare_timing()
@@ -161,8 +163,9 @@ def _wording(entry: Any, where: str) -> Wording:
             f"{where}: wording needs {missing or 'its texts'}, 7 weekdays, 12 months and"
             " parts_of_day from hour 0"
         )
-    return Wording({name: entry[name] for name in WORDING_TEXTS}, entry.get("noon"), parts,
-                   weekdays, months)
+    return Wording(
+        {name: entry[name] for name in WORDING_TEXTS}, entry.get("noon"), parts, weekdays, months
+    )
 
 
 def _rule(name: str, entry: Any) -> TimeRule:
@@ -252,7 +255,9 @@ def say_elapsed(treated: TreatmentTime, now: datetime, wording: Wording | None =
         )
         if hours < 1:
             return wording.say("less_than_an_hour", when=when)
-        count = _count(hours, "hour", wording) if hours < 48 else _count(hours // 24, "day", wording)
+        count = (
+            _count(hours, "hour", wording) if hours < 48 else _count(hours // 24, "day", wording)
+        )
         return wording.say("about", count=count, when=when)
     last_day = (treated.latest - timedelta(microseconds=1)).date()
     days = (now.date() - last_day).days
@@ -268,7 +273,10 @@ def say_elapsed(treated: TreatmentTime, now: datetime, wording: Wording | None =
 
 def _day(day: date, wording: Wording) -> str:
     return wording.say(
-        "day", weekday=wording.weekdays[day.weekday()], date=day.day, month=wording.months[day.month - 1]
+        "day",
+        weekday=wording.weekdays[day.weekday()],
+        date=day.day,
+        month=wording.months[day.month - 1],
     )
 
 

@@ -70,7 +70,9 @@ def load_language_words(path: Path | str | None = None) -> LanguageWords:
         raise VocabularyError(f"{path}: 'switch.names' needs names for en and ur")
     return LanguageWords(
         minimum,
-        frozenset(w.casefold() for w in text_list(data.get("roman_urdu_words"), "roman_urdu_words")),
+        frozenset(
+            w.casefold() for w in text_list(data.get("roman_urdu_words"), "roman_urdu_words")
+        ),
         names,
         frozenset(w.casefold() for w in text_list(switch.get("fillers"), "switch.fillers")),
     )

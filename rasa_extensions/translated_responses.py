@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Text
+from typing import Any, Dict, Iterable, List
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
@@ -47,7 +47,7 @@ OFFER_MARK = "urdu_offered"
 # responses of one action are generated before any of them is in the tracker).
 OFFERED_TURNS_KEPT = 10_000
 
-Responses = Dict[Text, List[Dict[Text, Any]]]
+Responses = Dict[str, List[Dict[str, Any]]]
 
 
 def translation_files(paths: Iterable[Path] = TRANSLATION_PATHS) -> list[Path]:
@@ -78,10 +78,10 @@ class TranslatedResponses(TemplatedNaturalLanguageGenerator):
 
     def __init__(
         self,
-        endpoint_config: Optional[EndpointConfig] = None,
-        domain: Optional[Domain] = None,
-        translations: Optional[Responses] = None,
-        roman_urdu_reply: Optional[str] = None,
+        endpoint_config: EndpointConfig | None = None,
+        domain: Domain | None = None,
+        translations: Responses | None = None,
+        roman_urdu_reply: str | None = None,
     ) -> None:
         super().__init__((domain or Domain.empty()).responses)
         self.urdu = TemplatedNaturalLanguageGenerator(
@@ -92,11 +92,11 @@ class TranslatedResponses(TemplatedNaturalLanguageGenerator):
 
     def generate_from_slots(
         self,
-        utter_action: Text,
-        filled_slots: Dict[Text, Any],
-        output_channel: Text,
+        utter_action: str,
+        filled_slots: Dict[str, Any],
+        output_channel: str,
         **kwargs: Any,
-    ) -> Optional[Dict[Text, Any]]:
+    ) -> Dict[str, Any] | None:
         """The response in the reply language (Urdu when it has a translation)."""
         language = reply_language(filled_slots, self.roman_urdu_reply)
         if language == URDU and utter_action in self.urdu.responses:
@@ -107,11 +107,11 @@ class TranslatedResponses(TemplatedNaturalLanguageGenerator):
 
     async def generate(
         self,
-        utter_action: Text,
+        utter_action: str,
         tracker: DialogueStateTracker,
-        output_channel: Text,
+        output_channel: str,
         **kwargs: Any,
-    ) -> Optional[Dict[Text, Any]]:
+    ) -> Dict[str, Any] | None:
         """The response, with the offer of Urdu when it is due."""
         filled_slots = tracker.current_slot_values()
         response = self.generate_from_slots(utter_action, filled_slots, output_channel, **kwargs)

@@ -28,7 +28,7 @@ def test_every_english_response_has_an_urdu_translation_and_nothing_else_is_tran
 def test_each_variation_is_translated_with_the_same_sources_buttons_slots_and_conditions(name):
     english, urdu = ENGLISH[name], URDU.get(name, [])
     assert len(urdu) == len(english), f"{name}: {len(english)} English variations"
-    for en, ur in zip(english, urdu):
+    for en, ur in zip(english, urdu, strict=True):
         assert ur.get("condition") == en.get("condition")
         assert _without_translation_marks(ur.get("metadata") or {}) == (en.get("metadata") or {})
         assert [b["payload"] for b in ur.get("buttons") or []] == [

@@ -6,7 +6,7 @@ from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_extensions.translated_responses import OFFER_MARK, TranslatedResponses
-from tests.content_files import domain_responses, faq_responses
+from tests.content_files import domain_responses
 
 DOMAIN = Domain.load("domain")
 ENGLISH = domain_responses()
@@ -90,18 +90,26 @@ async def test_urdu_is_offered_once_per_conversation_even_with_several_replies_i
 
 
 async def test_no_offer_once_english_was_asked_for_or_urdu_is_the_reply():
-    assert OFFER not in await text(nlg(), "utter_thank", tracker(language="roman_ur", reply_language="en"))
+    assert OFFER not in await text(
+        nlg(), "utter_thank", tracker(language="roman_ur", reply_language="en")
+    )
     assert OFFER not in await text(nlg("ur"), "utter_thank", tracker(language="roman_ur"))
 
 
 async def test_a_response_with_no_translation_is_sent_in_english():
     generator = TranslatedResponses(domain=DOMAIN, translations={}, roman_urdu_reply="en")
-    assert await text(generator, "utter_thank", tracker(language="ur")) == (
-        ENGLISH["utter_thank"][0]["text"]
+    assert (
+        await text(generator, "utter_thank", tracker(language="ur"))
+        == (ENGLISH["utter_thank"][0]["text"])
     )
 
 
 async def test_slot_values_fill_the_urdu_texts():
-    reference = await text(nlg(), "utter_handoff_raised", tracker(language="ur"),
-                           handoff_reference="MN-123", contact_time="جلد")
+    reference = await text(
+        nlg(),
+        "utter_handoff_raised",
+        tracker(language="ur"),
+        handoff_reference="MN-123",
+        contact_time="جلد",
+    )
     assert "MN-123" in reference and "{" not in reference
