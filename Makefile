@@ -8,7 +8,8 @@ PYTHON := $(BIN)/python
 RASA := $(BIN)/rasa
 MODEL := models/clinic.tar.gz
 WEBCHAT_BUNDLE := webchat/static/vendor/rasa-webchat.js
-TRAINING_FILES := config.yml $(shell find domain data -name '*.yml' 2>/dev/null)
+# The Urdu translations (domain/urdu/, *_ur.yml) are read by the Rasa server at start, not trained.
+TRAINING_FILES := config.yml $(shell find domain data -name '*.yml' -not -path 'domain/urdu/*' -not -name '*_ur.yml' 2>/dev/null)
 
 # A clinic's bot must not send usage data anywhere: every Rasa command below
 # (and every process started from here) inherits this.
