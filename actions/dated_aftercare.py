@@ -29,7 +29,6 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import selected_faq_response
-from clinic_nlp.language import ENGLISH, URDU, reply_language
 from clinic_nlp.treatment_time import (
     SLOT as TREATMENT_TIME_SLOT,
 )
@@ -42,6 +41,7 @@ from clinic_nlp.treatment_time import (
     speaks_of_own_treatment,
 )
 from clinic_nlp.vocabulary import REPO_ROOT, VocabularyError, read_content, text_list
+from clinic_store.languages import ENGLISH, URDU, reply_language
 from clinic_store.settings import get_settings
 
 DEFAULT_PATH = REPO_ROOT / "content" / "aftercare_timing.yml"

@@ -12,8 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.disclosures import flagged_codes
 from actions.questionnaire import load_questionnaire
 from actions.screening_decision import answered_items
-from clinic_nlp.language import LANGUAGE_ENTITY as LANGUAGE_SLOT
 from clinic_store.handoffs import HandoffStore
+from clinic_store.languages import LANGUAGE_SLOT
 from clinic_store.notifications import dispatch_pending
 from clinic_store.outbox import Outbox
 from clinic_store.settings import Settings, get_settings

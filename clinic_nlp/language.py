@@ -9,27 +9,29 @@ decides it here.
 
 Two NLU components put the result on each message (language_components.py);
 the domain's slots `language` and `reply_language` keep it for the conversation,
-and `reply_language()` here tells which language to answer in (used by
-rasa_extensions/translated_responses.py and the actions). Nothing here imports
-Rasa, so the action server can use it.
+and clinic_store/languages.py's `reply_language()` tells which language to answer in.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from clinic_nlp.vocabulary import REPO_ROOT, VocabularyError, read_content, text_list
+from clinic_store.languages import (
+    ENGLISH,
+    LANGUAGE_SLOT,
+    REPLY_LANGUAGE_SLOT,
+    ROMAN_URDU,
+    URDU,
+)
 
 DEFAULT_PATH = REPO_ROOT / "content" / "languages.yml"
-ENGLISH, ROMAN_URDU, URDU = "en", "roman_ur", "ur"
-LANGUAGE_ENTITY = "language"
-REPLY_LANGUAGE_ENTITY = "reply_language"
+# The entities are named as the slots that keep them (domain/language.yml).
+LANGUAGE_ENTITY, REPLY_LANGUAGE_ENTITY = LANGUAGE_SLOT, REPLY_LANGUAGE_SLOT
 SWITCH_INTENT = "switch_language"
 # Arabic-script blocks (Urdu is written in them): basic, supplement, extended-A,
 # presentation forms A and B.
@@ -112,28 +114,3 @@ def requested_reply_language(text: str, words: LanguageWords | None = None) -> s
     words = words or get_language_words()
     left = [w for w in _words(text) if w not in words.switch_fillers]
     return words.switch_names.get(left[0]) if len(left) == 1 else None
-
-
-def reply_language(slots: Mapping[str, Any], roman_urdu_reply: str) -> str:
-    """`en` or `ur`: the language asked for, else the one the person writes in.
-
-    `slots` are the conversation's: `reply_language` holds what was asked for (it
-    changes only when asked again), `language` how the person writes (it changes
-    only with a message long enough to tell). Roman Urdu gets the clinic's choice.
-    """
-    asked = slots.get(REPLY_LANGUAGE_ENTITY)
-    if asked in (ENGLISH, URDU):
-        return asked
-    written = slots.get(LANGUAGE_ENTITY)
-    if written == URDU:
-        return URDU
-    return roman_urdu_reply if written == ROMAN_URDU else ENGLISH
-
-
-def offers_urdu(slots: Mapping[str, Any], roman_urdu_reply: str) -> bool:
-    """Whether the person writes Roman Urdu, gets English, and has not chosen it."""
-    return (
-        slots.get(LANGUAGE_ENTITY) == ROMAN_URDU
-        and slots.get(REPLY_LANGUAGE_ENTITY) is None
-        and roman_urdu_reply == ENGLISH
-    )

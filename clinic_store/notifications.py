@@ -30,7 +30,7 @@ from clinic_store import spool
 from clinic_store.background import PeriodicTask
 from clinic_store.database import utcnow
 from clinic_store.handoffs import HandoffStore
-from clinic_store.language_labels import language_label
+from clinic_store.languages import language_label
 from clinic_store.models import NEW_HANDOFF, PATIENT_MESSAGE, RETURNED, URGENT, URGENT_MESSAGE
 from clinic_store.outbox import Outbox
 from clinic_store.settings import Settings, get_settings

@@ -11,7 +11,7 @@ variations and drops the other's (`Domain.merge_domain_dicts` merges
 can correct a translation with a restart and no training.
 
 For each response this generator picks the variations of the reply language
-(clinic_nlp.language.reply_language, from the `language` and `reply_language`
+(clinic_store.languages.reply_language, from the `language` and `reply_language`
 slots and ROMAN_URDU_REPLY_LANGUAGE), then lets Rasa's own filter choose among
 them by channel and condition, so a variation's conditions work in every
 language. A response with no Urdu translation is sent in English.
@@ -35,8 +35,8 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from clinic_nlp.language import URDU, offers_urdu, reply_language
 from clinic_nlp.vocabulary import REPO_ROOT, VocabularyError, read_content
+from clinic_store.languages import URDU, offers_urdu, reply_language
 from clinic_store.settings import get_settings
 
 TRANSLATIONS_KEY = "urdu_responses"

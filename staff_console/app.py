@@ -26,7 +26,7 @@ from sanic.response import HTTPResponse
 from clinic_store.database import migrate, utcnow
 from clinic_store.errors import HandoffNotFound, InvalidTransition
 from clinic_store.handoffs import HandoffStore
-from clinic_store.language_labels import language_label
+from clinic_store.languages import language_label
 from clinic_store.messages import ConversationMessages
 from clinic_store.models import ACTIVE_STATUSES, STATUSES
 from clinic_store.notifications import NotificationWorker
