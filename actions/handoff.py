@@ -13,7 +13,7 @@ from actions.disclosures import flagged_codes
 from actions.questionnaire import load_questionnaire
 from actions.screening_decision import answered_items
 from clinic_store.handoffs import HandoffStore
-from clinic_store.languages import LANGUAGE_SLOT
+from clinic_store.languages import LANGUAGE_SLOT, reply_language
 from clinic_store.notifications import dispatch_pending
 from clinic_store.outbox import Outbox
 from clinic_store.settings import Settings, get_settings
@@ -155,7 +155,9 @@ class ActionRaiseHandoff(Action):
         dispatcher.utter_message(
             response=_raised_response(urgent, contact),
             handoff_reference=handoff.reference,
-            contact_time=settings.urgent_contact_hours if urgent else settings.clinic_contact_hours,
+            contact_time=settings.contact_hours(
+                urgent, reply_language(tracker.slots, settings.roman_urdu_reply_language)
+            ),
         )
         return [
             SlotSet("handoff_open", True),

@@ -56,6 +56,9 @@ class Settings:
     twilio_template_content_sid: str | None
     clinic_contact_hours: str
     urgent_contact_hours: str
+    # The same two, said to patients answered in Urdu.
+    clinic_contact_hours_ur: str
+    urgent_contact_hours_ur: str
     # Where a phone number typed without its country code is read first ("0300 ..."),
     # then the other regions tried in order (actions/contact_details.py).
     phone_default_region: str
@@ -92,6 +95,12 @@ class Settings:
             "whatsapp": self.whatsapp_template_name,
             "twilio": self.twilio_template_content_sid,
         }.get(channel)
+
+    def contact_hours(self, urgent: bool, language: str) -> str:
+        """When staff will contact the person, in the reply language (`en` or `ur`)."""
+        if language == "ur":
+            return self.urgent_contact_hours_ur if urgent else self.clinic_contact_hours_ur
+        return self.urgent_contact_hours if urgent else self.clinic_contact_hours
 
     @property
     def secure_cookies(self) -> bool:
@@ -187,6 +196,10 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         clinic_contact_hours=env.get("CLINIC_CONTACT_HOURS") or "within one working day",
         urgent_contact_hours=(
             env.get("URGENT_CONTACT_HOURS") or "as soon as possible, usually the same day"
+        ),
+        clinic_contact_hours_ur=env.get("CLINIC_CONTACT_HOURS_UR") or "ایک کاروباری دن کے اندر",
+        urgent_contact_hours_ur=(
+            env.get("URGENT_CONTACT_HOURS_UR") or "جتنی جلدی ہو سکے، عموماً اسی دن"
         ),
         # The clinic in the documents is in Multan, Pakistan; visitors from the UK are common.
         phone_default_region=_regions(env, "PHONE_DEFAULT_REGION", "PK")[0],

@@ -54,6 +54,7 @@ def test_a_handoff_from_an_urdu_conversation_shows_the_language_to_staff(bot, se
     (raised,) = bot.send(sender, "0300 1234567")
     reference = REFERENCE.search(raised["text"]).group(0)
     assert raised["text"].startswith(f"شکریہ۔ آپ کا ریفرنس نمبر {reference} ہے۔")
+    assert "آپ سے ایک کاروباری دن کے اندر رابطہ کرے گا" in raised["text"]
 
     (handoff,) = [
         h for h in staff(bot, "GET", "/handoffs")["handoffs"] if h["reference"] == reference
