@@ -64,7 +64,7 @@ def load_language_words(path: Path | str | None = None) -> LanguageWords:
         raise VocabularyError(f"{path}: 'min_english_words' must be a whole number above 0")
     switch = data.get("switch") or {}
     names = {
-        name.casefold(): language
+        _plain(name): language
         for language, written in (switch.get("names") or {}).items()
         for name in text_list(written, f"switch.names.{language}")
     }
@@ -72,11 +72,9 @@ def load_language_words(path: Path | str | None = None) -> LanguageWords:
         raise VocabularyError(f"{path}: 'switch.names' needs names for en and ur")
     return LanguageWords(
         minimum,
-        frozenset(
-            w.casefold() for w in text_list(data.get("roman_urdu_words"), "roman_urdu_words")
-        ),
+        frozenset(_plain(w) for w in text_list(data.get("roman_urdu_words"), "roman_urdu_words")),
         names,
-        frozenset(w.casefold() for w in text_list(switch.get("fillers"), "switch.fillers")),
+        frozenset(_plain(w) for w in text_list(switch.get("fillers"), "switch.fillers")),
     )
 
 
@@ -86,11 +84,14 @@ def get_language_words() -> LanguageWords:
     return load_language_words()
 
 
+def _plain(text: str) -> str:
+    """`text` in lower case, without Urdu's vowel marks (zer, zabar, pesh...), which are
+    not letters and would split a word ("اُردو" is "اردو")."""
+    return "".join(c for c in text.casefold() if unicodedata.category(c) != "Mn")
+
+
 def _words(text: str) -> list[str]:
-    """The words of `text`, lower case, without Urdu's vowel marks (zer, zabar, pesh...),
-    which are not letters and would split a word."""
-    text = "".join(c for c in text.casefold() if unicodedata.category(c) != "Mn")
-    return WORD.findall(text)
+    return WORD.findall(_plain(text))
 
 
 def detect_language(text: str, words: LanguageWords | None = None) -> str | None:
