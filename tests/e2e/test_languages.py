@@ -64,3 +64,13 @@ def test_a_handoff_from_an_urdu_conversation_shows_the_language_to_staff(bot, se
     assert detail["language"] == "ur"
     patient = [m["text"] for m in detail["transcript"] if m["author"] == "patient"]
     assert patient[0] == "السلام علیکم، مجھے کسی سے بات کرنی ہے"  # as written
+
+
+def test_a_switch_in_the_middle_of_a_form_asks_the_question_again_in_the_new_language(bot, sender):
+    asked = bot.send(sender, "/request_human")
+    assert asked[-1]["text"] == response_text("utter_ask_contact_form_contact_name")
+    replies = bot.send(sender, "urdu mein")
+    assert [r["text"] for r in replies] == [
+        urdu_text("utter_language_switched"),
+        urdu_text("utter_ask_contact_form_contact_name"),
+    ]
