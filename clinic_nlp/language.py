@@ -38,8 +38,7 @@ SWITCH_INTENT = "switch_language"
 URDU_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 LATIN_WORD = re.compile(r"[a-z]+")
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-# Two Roman Urdu words make a message Roman Urdu; one does in a message this short
-# ("dard hai?"), where it is a good part of what was said.
+# One Roman Urdu word makes a message this short Roman Urdu ("dard hai?", "shukriya").
 SHORT_MESSAGE_WORDS = 3
 
 
@@ -48,6 +47,8 @@ class LanguageWords:
     """Everything content/languages.yml says."""
 
     min_english_words: int
+    # Two Roman Urdu words make a longer message Roman Urdu when they are this share of it.
+    min_roman_urdu_share: float
     roman_urdu_words: frozenset[str]
     switch_names: dict[str, str]  # a language's name as written -> `en` or `ur`
     switch_fillers: frozenset[str]
@@ -62,6 +63,9 @@ def load_language_words(path: Path | str | None = None) -> LanguageWords:
     minimum = data.get("min_english_words")
     if not isinstance(minimum, int) or minimum < 1:
         raise VocabularyError(f"{path}: 'min_english_words' must be a whole number above 0")
+    share = data.get("min_roman_urdu_share")
+    if not isinstance(share, (int, float)) or not 0 < share <= 1:
+        raise VocabularyError(f"{path}: 'min_roman_urdu_share' must be above 0 and at most 1")
     switch = data.get("switch") or {}
     names = {
         _plain(name): language
@@ -72,6 +76,7 @@ def load_language_words(path: Path | str | None = None) -> LanguageWords:
         raise VocabularyError(f"{path}: 'switch.names' needs names for en and ur")
     return LanguageWords(
         minimum,
+        float(share),
         frozenset(_plain(w) for w in text_list(data.get("roman_urdu_words"), "roman_urdu_words")),
         names,
         frozenset(_plain(w) for w in text_list(switch.get("fillers"), "switch.fillers")),
@@ -103,7 +108,10 @@ def detect_language(text: str, words: LanguageWords | None = None) -> str | None
     if urdu_words and len(urdu_words) * 2 >= len(latin_words):
         return URDU
     roman = sum(1 for word in latin_words if word in words.roman_urdu_words)
-    if roman >= 2 or (roman == 1 and len(latin_words) <= SHORT_MESSAGE_WORDS):
+    share = roman / len(latin_words) if latin_words else 0
+    if (roman >= 2 and share >= words.min_roman_urdu_share) or (
+        roman == 1 and len(latin_words) <= SHORT_MESSAGE_WORDS
+    ):
         return ROMAN_URDU
     if urdu_words:
         return URDU  # Urdu words among more English ones: the writer reads Urdu script

@@ -25,6 +25,8 @@ ENGLISH = [
     "so is it ok to use retinol after?",
     "what are the side effects",
     "Is there any downtime after the treatment?",
+    "Assalam o alaikum, where is your clinic in Multan exactly?",
+    "Salam, how long does a session take?",
 ]
 ROMAN_URDU = [
     "kya is mein dard hota hai?",
