@@ -8,7 +8,8 @@ PYTHON := $(BIN)/python
 RASA := $(BIN)/rasa
 MODEL := models/clinic.tar.gz
 WEBCHAT_BUNDLE := webchat/static/vendor/rasa-webchat.js
-TRAINING_FILES := config.yml $(shell find domain data -name '*.yml' 2>/dev/null)
+# The Urdu translations (domain/urdu/, *_ur.yml) are read by the Rasa server at start, not trained.
+TRAINING_FILES := config.yml $(shell find domain data -name '*.yml' -not -path 'domain/urdu/*' -not -name '*_ur.yml' 2>/dev/null)
 
 # A clinic's bot must not send usage data anywhere: every Rasa command below
 # (and every process started from here) inherits this.
@@ -88,6 +89,8 @@ export WHATSAPP_TEMPLATE_LANGUAGE ?= en
 export TWILIO_TEMPLATE_CONTENT_SID ?=
 # Minutes a taken-over hand-off may stay idle before it returns to the open list (0: never).
 export HANDOFF_IDLE_MINUTES ?= 30
+# Reply language for patients who write Roman Urdu: en or ur (Urdu-script writers get Urdu).
+export ROMAN_URDU_REPLY_LANGUAGE ?= en
 # Twilio's REST API; empty: Twilio's own (tests point it at a fake).
 export TWILIO_API_URL ?=
 

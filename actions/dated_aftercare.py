@@ -18,9 +18,9 @@ with no time rules, and questions with no time at all, get the FAQ answer.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -41,9 +41,17 @@ from clinic_nlp.treatment_time import (
     speaks_of_own_treatment,
 )
 from clinic_nlp.vocabulary import REPO_ROOT, VocabularyError, read_content, text_list
+from clinic_store.languages import ENGLISH, URDU, reply_language
 from clinic_store.settings import get_settings
 
 DEFAULT_PATH = REPO_ROOT / "content" / "aftercare_timing.yml"
+# The Urdu texts of the rules and the wording; hours, sources and topics stay the English file's.
+TRANSLATION_PATHS = {URDU: REPO_ROOT / "content" / "aftercare_timing_ur.yml"}
+WORDING_TEXTS = (
+    *("today", "tomorrow", "at", "clock", "day", "one_hour", "hours", "one_day", "days"),
+    *("less_than_an_hour", "about", "treated_today", "treated_yesterday", "treated_days_ago"),
+    "treated_at_least_days_ago",
+)
 ASKED_SLOT = "aftercare_topic_asked"
 ASK_RESPONSE = "utter_ask_treatment_time"
 STILL_UNCLEAR_RESPONSE = "utter_treatment_time_unclear"
@@ -70,11 +78,26 @@ class TimeRule:
 
 
 @dataclass(frozen=True)
+class Wording:
+    """How one language says days, times and how long it has been (`wording`)."""
+
+    texts: dict[str, str]
+    noon: str | None
+    parts_of_day: tuple[tuple[int, str], ...]
+    weekdays: tuple[str, ...]
+    months: tuple[str, ...]
+
+    def say(self, name: str, **values: Any) -> str:
+        return self.texts[name].format(**values)
+
+
+@dataclass(frozen=True)
 class AftercareTiming:
-    """Everything aftercare_timing.yml says."""
+    """Everything aftercare_timing.yml says, in one language."""
 
     rules: dict[str, TimeRule]
     topics: dict[str, tuple[str, ...]]
+    wording: Wording
 
 
 @dataclass(frozen=True)
@@ -102,13 +125,47 @@ def load_aftercare_timing(path: Path | str | None = None) -> AftercareTiming:
         if not names or unknown:
             raise VocabularyError(f"topics.{topic}: needs rules, unknown {unknown}")
         topics[str(topic)] = tuple(names)
-    return AftercareTiming(rules, topics)
+    return AftercareTiming(rules, topics, _wording(data.get("wording"), str(path)))
 
 
-@lru_cache(maxsize=1)
-def get_aftercare_timing() -> AftercareTiming:
-    """The project's aftercare_timing.yml, read once."""
-    return load_aftercare_timing()
+def load_translation(timing: AftercareTiming, path: Path | str) -> AftercareTiming:
+    """`timing` with the rule texts and wording of a translation file (aftercare_timing_ur.yml)."""
+    data = read_content(Path(path))
+    entries = data.get("rules") if isinstance(data, dict) else None
+    if not isinstance(entries, dict) or set(entries) != set(timing.rules):
+        raise VocabularyError(
+            f"{path}: needs the texts of exactly the rules {sorted(timing.rules)}"
+        )
+    rules = {}
+    for name, rule in timing.rules.items():
+        texts = _rule_texts(f"{path}: rules.{name}", entries[name])
+        rules[name] = replace(rule, before=texts["before"], after=texts["after"])
+    return replace(timing, rules=rules, wording=_wording(data.get("wording"), str(path)))
+
+
+@cache
+def get_aftercare_timing(language: str = ENGLISH) -> AftercareTiming:
+    """The project's aftercare_timing.yml in `language` (English when it has no translation)."""
+    english = load_aftercare_timing()
+    path = TRANSLATION_PATHS.get(language)
+    return load_translation(english, path) if path else english
+
+
+def _wording(entry: Any, where: str) -> Wording:
+    if not isinstance(entry, dict):
+        raise VocabularyError(f"{where}: needs a mapping 'wording'")
+    missing = [name for name in WORDING_TEXTS if not isinstance(entry.get(name), str)]
+    weekdays = tuple(text_list(entry.get("weekdays"), f"{where}: wording.weekdays"))
+    months = tuple(text_list(entry.get("months"), f"{where}: wording.months"))
+    parts = tuple((int(hour), str(word)) for hour, word in entry.get("parts_of_day") or [])
+    if missing or len(weekdays) != 7 or len(months) != 12 or not parts or parts[0][0] != 0:
+        raise VocabularyError(
+            f"{where}: wording needs {missing or 'its texts'}, 7 weekdays, 12 months and"
+            " parts_of_day from hour 0"
+        )
+    return Wording(
+        {name: entry[name] for name in WORDING_TEXTS}, entry.get("noon"), parts, weekdays, months
+    )
 
 
 def _rule(name: str, entry: Any) -> TimeRule:
@@ -121,12 +178,18 @@ def _rule(name: str, entry: Any) -> TimeRule:
     sources = tuple(text_list(entry.get("sources"), f"{where}.sources"))
     if not sources:
         raise VocabularyError(f"{where}: 'sources' must name at least one seed file")
-    texts = {key: entry.get(key) for key in ("before", "after")}
+    texts = _rule_texts(where, entry)
+    return TimeRule(name, hours, sources, texts["before"], texts["after"])
+
+
+def _rule_texts(where: str, entry: Any) -> dict[str, str]:
+    """A rule's `before` and `after`; `before` must say {until}."""
+    texts = {key: (entry or {}).get(key) for key in ("before", "after")}
     if not all(isinstance(t, str) and t.strip() for t in texts.values()):
         raise VocabularyError(f"{where}: needs the texts 'before' and 'after'")
     if "{until}" not in texts["before"]:
         raise VocabularyError(f"{where}: 'before' must say {{until}}")
-    return TimeRule(name, hours, sources, texts["before"], texts["after"])
+    return texts
 
 
 # --- applying the rules ---------------------------------------------------------------
@@ -141,71 +204,90 @@ def allowed_from(rule: TimeRule, treated: TreatmentTime) -> datetime:
     return end
 
 
-def apply_rule(rule: TimeRule, treated: TreatmentTime, now: datetime) -> RuleAnswer:
+def apply_rule(
+    rule: TimeRule, treated: TreatmentTime, now: datetime, wording: Wording | None = None
+) -> RuleAnswer:
     until = allowed_from(rule, treated)
     passed = now >= until
-    text = rule.after if passed else rule.before.format(until=say_when(until, now))
+    text = rule.after if passed else rule.before.format(until=say_when(until, now, wording))
     return RuleAnswer(rule.name, passed, until, text)
 
 
 def answers_for(
     topic: str, treated: TreatmentTime, now: datetime, timing: AftercareTiming
 ) -> list[RuleAnswer]:
-    return [apply_rule(timing.rules[name], treated, now) for name in timing.topics[topic]]
+    return [
+        apply_rule(timing.rules[name], treated, now, timing.wording)
+        for name in timing.topics[topic]
+    ]
 
 
-def say_when(moment: datetime, now: datetime) -> str:
+def say_when(moment: datetime, now: datetime, wording: Wording | None = None) -> str:
     """ "today at 3 pm", "tomorrow (Friday 4 December) at 11 am", "Sunday 6 December"."""
+    wording = wording or get_aftercare_timing().wording
     days = (moment.date() - now.date()).days
-    day = _day(moment)
+    day = _day(moment, wording)
     if days == 0:
-        day = "today"
+        day = wording.say("today")
     elif days == 1:
-        day = f"tomorrow ({day})"
+        day = wording.say("tomorrow", day=day)
     if moment.hour == 0 and moment.minute == 0:
         return day  # "until Sunday 6 December": from its start
-    return f"{day} at {_clock(moment)}"
+    return wording.say("at", day=day, clock=_clock(moment, wording))
 
 
-def _clock(moment: datetime) -> str:
+def _clock(moment: datetime, wording: Wording) -> str:
     """ "noon", "3 pm", "10:30 am"."""
-    if (moment.hour, moment.minute) == (12, 0):
-        return "noon"
+    if (moment.hour, moment.minute) == (12, 0) and wording.noon:
+        return wording.noon
     minutes = f":{moment.minute:02d}" if moment.minute else ""
-    return f"{moment.hour % 12 or 12}{minutes} {'am' if moment.hour < 12 else 'pm'}"
+    part = [word for hour, word in wording.parts_of_day if hour <= moment.hour][-1]
+    return wording.say("clock", time=f"{moment.hour % 12 or 12}{minutes}", part=part)
 
 
-def say_elapsed(treated: TreatmentTime, now: datetime) -> str:
+def say_elapsed(treated: TreatmentTime, now: datetime, wording: Wording | None = None) -> str:
     """How long it has been, said from the latest moment the treatment can have been."""
+    wording = wording or get_aftercare_timing().wording
     if treated.exact:
         hours = math.floor((now - treated.latest).total_seconds() / 3600)
-        when = f"{_day(treated.latest)} at {_clock(treated.latest)}"
+        when = wording.say(
+            "at", day=_day(treated.latest, wording), clock=_clock(treated.latest, wording)
+        )
         if hours < 1:
-            return f"Your treatment was less than an hour ago ({when})."
-        if hours < 48:
-            return f"It has been about {_count(hours, 'hour')} since your treatment ({when})."
-        return f"It has been about {_count(hours // 24, 'day')} since your treatment ({when})."
+            return wording.say("less_than_an_hour", when=when)
+        count = (
+            _count(hours, "hour", wording) if hours < 48 else _count(hours // 24, "day", wording)
+        )
+        return wording.say("about", count=count, when=when)
     last_day = (treated.latest - timedelta(microseconds=1)).date()
     days = (now.date() - last_day).days
-    at_least = "at least " if treated.earliest.date() != last_day else ""
+    at_least = treated.earliest.date() != last_day
+    day = _day(last_day, wording)
     if days == 0:
-        return "Your treatment was today."
+        return wording.say("treated_today")
     if days == 1 and not at_least:
-        return f"Your treatment was yesterday ({_day(last_day)})."
-    return f"Your treatment was {at_least}{days} days ago ({_day(last_day)})."
+        return wording.say("treated_yesterday", day=day)
+    ago = "treated_at_least_days_ago" if at_least else "treated_days_ago"
+    return wording.say(ago, days=days, day=day)
 
 
-def _day(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B}"
+def _day(day: date, wording: Wording) -> str:
+    return wording.say(
+        "day",
+        weekday=wording.weekdays[day.weekday()],
+        date=day.day,
+        month=wording.months[day.month - 1],
+    )
 
 
-def _count(number: int, unit: str) -> str:
-    return f"{number} {unit}{'' if number == 1 else 's'}"
+def _count(number: int, unit: str, wording: Wording) -> str:
+    """ "1 hour", "5 days": the wording's `one_hour` / `hours`, `one_day` / `days`."""
+    return wording.say(f"one_{unit}") if number == 1 else wording.say(f"{unit}s", n=number)
 
 
 def dated_answer(topic: str, treated: TreatmentTime, now: datetime, timing: AftercareTiming) -> str:
     """The whole answer for one topic: how long it has been, then each rule."""
-    lines = [say_elapsed(treated, now)]
+    lines = [say_elapsed(treated, now, timing.wording)]
     lines += [answer.text for answer in answers_for(topic, treated, now, timing)]
     return " ".join(lines[:1]) + "\n" + "\n".join(f"- {line}" for line in lines[1:])
 
@@ -257,7 +339,8 @@ class ActionAnswerDatedAftercare(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        zone = get_settings().clinic_zone
+        settings = get_settings()
+        zone = settings.clinic_zone
         now = datetime.now(zone)
         message = tracker.latest_message
         text = message.get("text") or ""
@@ -280,7 +363,9 @@ class ActionAnswerDatedAftercare(Action):
                 return events
         else:
             topic = topic_of(message)
-        response, ask = respond(topic, reading, treated, bool(asked), text, now)
+        language = reply_language(tracker.slots, settings.roman_urdu_reply_language)
+        timing = get_aftercare_timing(language)
+        response, ask = respond(topic, reading, treated, bool(asked), text, now, timing)
         if ask:
             dispatcher.utter_message(response=ASK_RESPONSE)
             return [*events, SlotSet(ASKED_SLOT, topic)]

@@ -30,6 +30,7 @@ from actions.contact_details import is_stop
 from actions.disclosures import flagged_codes
 from actions.faq import faq_response_name
 from actions.handoff import REASONS_SLOT
+from clinic_nlp.language import SWITCH_INTENT
 
 ASKED_AGAIN_SLOT = "asked_again"
 REQUESTED_SLOT = "requested_slot"
@@ -37,6 +38,7 @@ REQUESTED_SLOT = "requested_slot"
 READING_ACTIONS = frozenset({"action_listen", "action_extract_slots"})
 # Small talk any form replies to before asking its question again.
 SMALL_TALK_RESPONSES = {"bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope"}
+LANGUAGE_SWITCHED_RESPONSE = "utter_language_switched"
 
 
 def intent_of(tracker: Tracker) -> str | None:
@@ -83,6 +85,12 @@ class FormReplyValidation(FormValidationAction, ABC):
         slot = tracker.get_slot(REQUESTED_SLOT)
         if slot is None or not is_new_reply(tracker, self.form_name()):
             return []
+        if intent_of(tracker) == SWITCH_INTENT:
+            # "urdu mein" instead of an answer is never read as one ("Urdu" is no name):
+            # `reply_language` is already set, so the form says so and asks again in that
+            # language. It counts like a question asked instead, so switching cannot loop.
+            dispatcher.utter_message(response=LANGUAGE_SWITCHED_RESPONSE)
+            return self._count_unusable(slot, {}, dispatcher, tracker, answered=True)
         text = tracker.latest_message.get("text") or ""
         values = self.read_reply(slot, text, tracker)
         if slot in values:

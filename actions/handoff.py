@@ -14,6 +14,7 @@ from actions.disclosures import flagged_codes
 from actions.questionnaire import load_questionnaire
 from actions.screening_decision import answered_items
 from clinic_store.handoffs import HandoffStore
+from clinic_store.languages import LANGUAGE_SLOT, reply_language
 from clinic_store.notifications import dispatch_pending
 from clinic_store.outbox import Outbox
 from clinic_store.settings import Settings, get_settings
@@ -161,6 +162,7 @@ class ActionRaiseHandoff(Action):
         details = {
             "conversation_id": tracker.sender_id,
             "channel": tracker.get_latest_input_channel() or "unknown",
+            "language": tracker.get_slot(LANGUAGE_SLOT),
             "reasons": reasons,
             "answers": answered_items(load_questionnaire(), tracker.slots),
             "summary": _summary(reasons, tracker),
@@ -174,7 +176,9 @@ class ActionRaiseHandoff(Action):
         dispatcher.utter_message(
             response=_raised_response(urgent, contact),
             handoff_reference=handoff.reference,
-            contact_time=settings.urgent_contact_hours if urgent else settings.clinic_contact_hours,
+            contact_time=settings.contact_hours(
+                urgent, reply_language(tracker.slots, settings.roman_urdu_reply_language)
+            ),
         )
         return [
             SlotSet("handoff_open", True),

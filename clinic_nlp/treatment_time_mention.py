@@ -15,24 +15,14 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
-    ENTITIES,
-    ENTITY_ATTRIBUTE_CONFIDENCE,
-    ENTITY_ATTRIBUTE_END,
-    ENTITY_ATTRIBUTE_START,
-    ENTITY_ATTRIBUTE_TYPE,
-    ENTITY_ATTRIBUTE_VALUE,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from clinic_nlp.intent_override import IntentOverride
+from clinic_nlp.rule_entities import RuleEntityExtractor, entity
 from clinic_nlp.treatment_time import (
     get_time_words,
     only_says_when,
@@ -61,41 +51,16 @@ def mention_value(text: str) -> str | None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class TreatmentTimeMentionExtractor(GraphComponent, EntityExtractorMixin):
+class TreatmentTimeMentionExtractor(RuleEntityExtractor):
     """Adds a `treatment_time_mention` entity to messages that may date the treatment."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TreatmentTimeMentionExtractor:
-        get_time_words()  # read the data file now, so the first message is not slow
-        return cls()
+    @staticmethod
+    def warm_up() -> None:
+        get_time_words()
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            text = message.get(TEXT) or ""
-            found = mention(text)
-            if found is None:
-                continue
-            value, start, end = found
-            entity = {
-                ENTITY_ATTRIBUTE_TYPE: TREATMENT_TIME_ENTITY,
-                ENTITY_ATTRIBUTE_VALUE: value,
-                ENTITY_ATTRIBUTE_START: start,
-                ENTITY_ATTRIBUTE_END: end,
-                ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
-            }
-            entities = self.add_extractor_name([entity])
-            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
-        return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Leaves the training data as it is: nothing here is learnt."""
-        return training_data
+    def _entities(self, text: str) -> List[Dict[str, Any]]:
+        found = mention(text)
+        return [entity(TREATMENT_TIME_ENTITY, *found)] if found else []
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -87,6 +87,7 @@ class HandoffStore(Repository):
         conversation_id: str,
         channel: str,
         reasons: Sequence[str],
+        language: str | None = None,
         answers: dict[str, Any],
         summary: str,
         contact_name: str | None = None,
@@ -112,6 +113,7 @@ class HandoffStore(Repository):
             notify_channels = get_settings().notifier_channels
         details = {
             "channel": channel,
+            "language": language,
             "answers": answers,
             "summary": summary,
             "contact_name": contact_name,
@@ -157,6 +159,7 @@ class HandoffStore(Repository):
             row.answers = {**row.answers, **details["answers"]}
             row.summary = _joined(row.summary, details["summary"])
             for name in (
+                "language",
                 "contact_name",
                 "contact_phone",
                 "contact_email",

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from clinic_store.attempts import AttemptLog
 from clinic_store.database import iso, utcnow
 from clinic_store.errors import HandoffNotFound, NotHeld
+from clinic_store.languages import ENGLISH, LANGUAGE_SLOT, URDU, reply_language
 from clinic_store.models import (
     ASSISTANT,
     DELIVERED,
@@ -33,11 +34,13 @@ from clinic_store.models import (
     Handoff,
     staff_name,
 )
+from clinic_store.settings import get_settings
 
 # The domain response the assistant says when staff hand a conversation back; its text
-# is read from the domain file, so the clinic edits it in one place.
+# is read from the domain file (and its Urdu translation), so the clinic edits it in one place.
 ASSISTANT_BACK_RESPONSE = "utter_assistant_back"
 STAFF_DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain" / "staff.yml"
+STAFF_URDU_FILE = STAFF_DOMAIN_FILE.parent / "urdu" / "staff.yml"
 MAX_TEXT_CHARS = 4000  # WhatsApp's limit for a text message is 4,096 characters
 
 
@@ -86,19 +89,27 @@ def clean_text(text: object) -> str:
 
 
 @functools.cache
-def assistant_back_text() -> str:
-    """The first text of `utter_assistant_back` in domain/staff.yml."""
-    domain = yaml.safe_load(STAFF_DOMAIN_FILE.read_text(encoding="utf-8"))
-    return domain["responses"][ASSISTANT_BACK_RESPONSE][0]["text"]
+def assistant_back_text(language: str = ENGLISH) -> str:
+    """The first text of `utter_assistant_back` in domain/staff.yml, or in its Urdu file."""
+    path, key = (
+        (STAFF_URDU_FILE, "urdu_responses")
+        if language == URDU
+        else (
+            STAFF_DOMAIN_FILE,
+            "responses",
+        )
+    )
+    return yaml.safe_load(path.read_text(encoding="utf-8"))[key][ASSISTANT_BACK_RESPONSE][0]["text"]
 
 
 def queue_assistant_back(s: Session, handoff: Handoff, now: datetime) -> None:
-    """Tell the patient the assistant is back, in the caller's transaction."""
-    s.add(
-        new_message(
-            handoff, ASSISTANT, now, response=ASSISTANT_BACK_RESPONSE, text=assistant_back_text()
-        )
+    """Tell the patient the assistant is back, in the caller's transaction, in the language
+    the hand-off says they write (a language asked for in the chat is not stored with it)."""
+    language = reply_language(
+        {LANGUAGE_SLOT: handoff.language}, get_settings().roman_urdu_reply_language
     )
+    text = assistant_back_text(language)
+    s.add(new_message(handoff, ASSISTANT, now, response=ASSISTANT_BACK_RESPONSE, text=text))
 
 
 def new_message(handoff: Handoff, author: str, now: datetime, **content: Any) -> Any:

@@ -74,6 +74,9 @@ class Handoff(Base):
     reference = sa.Column(sa.String(16), nullable=False, unique=True)
     conversation_id = sa.Column(sa.String(255), nullable=False, index=True)
     channel = sa.Column(sa.String(64), nullable=False)
+    # How the patient writes (clinic_nlp/language.py): en, roman_ur or ur; None when no
+    # message was long enough to tell.
+    language = sa.Column(sa.String(16))
     contact_name = sa.Column(sa.String(200))
     contact_phone = sa.Column(sa.String(64))
     contact_email = sa.Column(sa.String(254))

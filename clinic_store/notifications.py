@@ -30,6 +30,7 @@ from clinic_store import spool
 from clinic_store.background import PeriodicTask
 from clinic_store.database import utcnow
 from clinic_store.handoffs import HandoffStore
+from clinic_store.languages import language_label
 from clinic_store.models import (
     MEDIA_NOT_STORED,
     MEDIA_RECEIVED,
@@ -107,7 +108,8 @@ class WebhookNotifier:
     def payload(self, handoff: AnyHandoff, kind: str = NEW_HANDOFF) -> dict[str, Any]:
         link = console_link(self.settings.staff_console_public_url, handoff)
         return {
-            "text": f"{headline(handoff, kind)} ({handoff.channel}). Open: {link}",
+            "text": f"{headline(handoff, kind)} ({handoff.channel}, writes"
+            f" {language_label(handoff.language)}). Open: {link}",
             "event": kind,
             "held_by": getattr(handoff, "claimed_by", None),
             "reference": handoff.reference,
@@ -115,6 +117,7 @@ class WebhookNotifier:
             "priority": handoff.priority,
             "conversation_id": handoff.conversation_id,
             "channel": handoff.channel,
+            "language": handoff.language,
             "console_url": link,
         }
 
@@ -169,7 +172,8 @@ class EmailNotifier:
             f"Reference: {handoff.reference}\n"
             f"Priority: {handoff.priority}\n"
             f"Reasons: {', '.join(handoff.reasons)}\n"
-            f"Channel: {handoff.channel}\n\n"
+            f"Channel: {handoff.channel}\n"
+            f"Patient writes: {language_label(handoff.language)}\n\n"
             f"Open it in the staff console (contact details and answers are there): {link}\n"
         )
         return message

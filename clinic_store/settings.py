@@ -25,6 +25,7 @@ DEFAULT_IDLE_MINUTES = 30
 # WhatsApp's own limit for a voice note or a video; larger files are not kept, and staff
 # are told.
 DEFAULT_MEDIA_MAX_BYTES = 16 * 1024 * 1024
+REPLY_LANGUAGES = ("en", "ur")
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ class Settings:
     twilio_template_content_sid: str | None
     clinic_contact_hours: str
     urgent_contact_hours: str
+    # The same two, said to patients answered in Urdu.
+    clinic_contact_hours_ur: str
+    urgent_contact_hours_ur: str
     # Where a phone number typed without its country code is read first ("0300 ..."),
     # then the other regions tried in order (clinic_store/contact_parsing.py).
     phone_default_region: str
@@ -67,6 +71,9 @@ class Settings:
     # Photos, voice notes and files patients send on WhatsApp (clinic_store/media.py).
     media_dir: Path
     media_max_bytes: int
+    # The reply language (`en` or `ur`) for patients who write Roman Urdu; Urdu-script
+    # writers get Urdu, and anyone can switch ("urdu mein", "English please").
+    roman_urdu_reply_language: str
 
     @property
     def clinic_zone(self) -> ZoneInfo:
@@ -94,6 +101,12 @@ class Settings:
             "whatsapp": self.whatsapp_template_name,
             "twilio": self.twilio_template_content_sid,
         }.get(channel)
+
+    def contact_hours(self, urgent: bool, language: str) -> str:
+        """When staff will contact the person, in the reply language (`en` or `ur`)."""
+        if language == "ur":
+            return self.urgent_contact_hours_ur if urgent else self.clinic_contact_hours_ur
+        return self.urgent_contact_hours if urgent else self.clinic_contact_hours
 
     @property
     def secure_cookies(self) -> bool:
@@ -144,6 +157,14 @@ def _timezone(env: Mapping[str, str]) -> str:
     return name
 
 
+def _reply_language(env: Mapping[str, str]) -> str:
+    """ROMAN_URDU_REPLY_LANGUAGE: `en` (the default) or `ur`."""
+    language = env.get("ROMAN_URDU_REPLY_LANGUAGE", "").strip().lower() or "en"
+    if language not in REPLY_LANGUAGES:
+        raise ValueError(f"ROMAN_URDU_REPLY_LANGUAGE must be en or ur, not {language!r}")
+    return language
+
+
 def get_settings(env: Mapping[str, str] | None = None) -> Settings:
     """The settings from `env` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -182,10 +203,15 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         urgent_contact_hours=(
             env.get("URGENT_CONTACT_HOURS") or "as soon as possible, usually the same day"
         ),
+        clinic_contact_hours_ur=env.get("CLINIC_CONTACT_HOURS_UR") or "ایک کاروباری دن کے اندر",
+        urgent_contact_hours_ur=(
+            env.get("URGENT_CONTACT_HOURS_UR") or "جتنی جلدی ہو سکے، عموماً اسی دن"
+        ),
         # The clinic in the documents is in Multan, Pakistan; visitors from the UK are common.
         phone_default_region=_regions(env, "PHONE_DEFAULT_REGION", "PK")[0],
         phone_other_regions=_regions(env, "PHONE_OTHER_REGIONS", "GB"),
         clinic_timezone=_timezone(env),
         media_dir=Path(env.get("MEDIA_DIR") or "var/media"),
         media_max_bytes=int(_non_negative(env, "MEDIA_MAX_BYTES", DEFAULT_MEDIA_MAX_BYTES)),
+        roman_urdu_reply_language=_reply_language(env),
     )

@@ -52,6 +52,7 @@ class SpooledHandoff:
     # Last, with a default: files spooled before it existed still load.
     profile_name: str | None = None
     booking: dict[str, Any] | None = None
+    language: str | None = None
 
     @property
     def priority(self) -> str:
@@ -130,6 +131,7 @@ def store_spooled(store: HandoffStore, record: SpooledHandoff) -> HandoffView:
     return store.raise_handoff(
         conversation_id=record.conversation_id,
         channel=record.channel,
+        language=record.language,
         reasons=record.reasons,
         answers=record.answers,
         summary=record.summary,

@@ -19,6 +19,7 @@ class HandoffView:
     reference: str
     conversation_id: str
     channel: str
+    language: str | None
     contact_name: str | None
     contact_phone: str | None
     contact_email: str | None
@@ -67,6 +68,7 @@ class HandoffView:
             "reference": self.reference,
             "conversation_id": self.conversation_id,
             "channel": self.channel,
+            "language": self.language,
             "reasons": list(self.reasons),
             "priority": self.priority,
             "status": self.status,

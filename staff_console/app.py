@@ -26,6 +26,7 @@ from sanic.response import HTTPResponse
 from clinic_store.database import migrate, utcnow
 from clinic_store.desk import CaseDesk
 from clinic_store.handoffs import HandoffStore
+from clinic_store.languages import language_label
 from clinic_store.media import MediaStore, MediaView
 from clinic_store.messages import ConversationMessages
 from clinic_store.notifications import NotificationWorker
@@ -150,6 +151,7 @@ def templates() -> Environment:
         author_label=author_label,
         priority_label=lambda priority: PRIORITY_LABELS.get(priority, priority),
         media_label=media_label,
+        language=language_label,
     )
     environment.globals.update(reason_labels=reason_labels(), csrf_field=CSRF_FIELD)
     return environment

@@ -2,10 +2,12 @@
 
 import pytest
 from rasa.core.actions.action import RemoteAction
+from rasa.core.nlg import NaturalLanguageGenerator
 from rasa.core.utils import AvailableEndpoints
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from rasa_extensions.translated_responses import TranslatedResponses
 from tests.servers import REPO_ROOT
 
 DOMAIN = Domain.load(str(REPO_ROOT / "domain"))
@@ -45,3 +47,9 @@ def test_form_validation_actions_get_the_domain_they_read_the_forms_from(endpoin
 def test_other_actions_are_not_sent_the_domain(endpoints, action_name):
     sent = request_for(action_name, endpoints)
     assert "domain" not in sent and sent["next_action"] == action_name
+
+
+def test_both_layouts_answer_in_the_patients_language(endpoints):
+    generator = NaturalLanguageGenerator.create(endpoints.nlg, DOMAIN)
+    assert isinstance(generator, TranslatedResponses)
+    assert "utter_greet" in generator.urdu.responses

@@ -83,6 +83,7 @@
   function item(line) {
     var li = document.createElement("li");
     li.className = line.speaker;
+    li.dir = "auto"; // Urdu reads right to left, English left to right
     var who = document.createElement("span");
     who.className = "who";
     who.textContent = label(line) + when(line.sent_at);

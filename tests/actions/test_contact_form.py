@@ -40,6 +40,12 @@ async def test_a_name_is_a_name_whatever_the_classifier_said(dispatcher, intent)
     assert dispatcher.messages == []
 
 
+async def test_urdu_mein_at_the_name_step_is_no_name_and_the_question_comes_again(dispatcher):
+    slots = slot_events(await reply(dispatcher, "urdu mein", intent="switch_language"))
+    assert slots == {"asked_again": ["contact_name"]}  # not a name; asked again by the form
+    assert responses(dispatcher) == ["utter_language_switched"]
+
+
 async def test_details_at_the_name_step_fill_the_details_and_the_name_is_asked_once_more(
     dispatcher,
 ):

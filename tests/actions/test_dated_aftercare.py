@@ -330,3 +330,51 @@ async def test_yesterday_is_the_clinic_s_yesterday(monkeypatch, zone, offset):
     assert earliest.endswith(f"T00:00:00{offset}")
     yesterday = datetime.now(ZoneInfo(zone)).date() - timedelta(days=1)
     assert earliest.startswith(yesterday.isoformat())
+
+
+# --- in Urdu ---------------------------------------------------------------------------
+
+URDU_TIMING = get_aftercare_timing("ur")
+
+
+def test_the_urdu_texts_keep_the_english_hours_sources_topics_and_placeholders():
+    assert URDU_TIMING.topics == TIMING.topics
+    for name, rule in TIMING.rules.items():
+        urdu = URDU_TIMING.rules[name]
+        assert (urdu.hours, urdu.sources) == (rule.hours, rule.sources)
+        assert urdu.before != rule.before and "{until}" in urdu.before
+        assert urdu.after != rule.after
+
+
+def test_days_and_times_are_said_in_urdu_with_the_part_of_the_day():
+    now = datetime(2026, 12, 3, 9, 0, tzinfo=KARACHI)  # a Thursday
+    wording = URDU_TIMING.wording
+    assert say_when(datetime(2026, 12, 3, 15, 0, tzinfo=KARACHI), now, wording) == "آج، دوپہر 3 بجے"
+    assert say_when(datetime(2026, 12, 4, 10, 30, tzinfo=KARACHI), now, wording) == (
+        "کل (جمعہ 4 دسمبر)، صبح 10:30 بجے"
+    )
+    assert say_when(datetime(2026, 12, 6, 0, 0, tzinfo=KARACHI), now, wording) == "اتوار 6 دسمبر"
+    assert say_when(datetime(2026, 12, 3, 12, 0, tzinfo=KARACHI), now, wording) == (
+        "آج، دوپہر 12 بجے"
+    )
+    assert say_when(datetime(2026, 12, 3, 20, 0, tzinfo=KARACHI), now, wording) == "آج، رات 8 بجے"
+
+
+async def test_an_urdu_conversation_gets_the_dated_answer_in_urdu():
+    tracker = faq_question(
+        "I had it done 3 days ago, can I wear makeup now?", "makeup", slots={"language": "ur"}
+    )
+    (message,), _ = await run_action(tracker)
+    assert message["text"].startswith("آپ کا علاج 3 دن پہلے ہوا تھا (")
+    assert f"- {URDU_TIMING.rules['makeup'].after}" in message["text"]
+    assert "days ago" not in message["text"]
+
+
+async def test_english_asked_for_beats_urdu_written_in_the_dated_answer():
+    tracker = faq_question(
+        "I had it done 3 days ago, can I wear makeup now?",
+        "makeup",
+        slots={"language": "ur", "reply_language": "en"},
+    )
+    (message,), _ = await run_action(tracker)
+    assert "3 days ago" in message["text"] and TIMING.rules["makeup"].after in message["text"]

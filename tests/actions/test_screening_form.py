@@ -77,6 +77,13 @@ async def test_an_unclear_answer_is_asked_again_then_noted_as_not_sure(dispatche
     assert responses(again) == ["utter_screening_noted_unsure"]
 
 
+async def test_asking_for_another_language_repeats_the_question_like_a_question_would(dispatcher):
+    slots = await validate(dispatcher, text="urdu mein", intent="switch_language")
+    assert responses(dispatcher) == ["utter_language_switched"]
+    assert "pregnancy" not in slots and slots["requested_slot"] == "pregnancy"
+    assert slots["asked_again"] == ["pregnancy"]  # switching back and forth cannot loop
+
+
 FAQ_DURATION = {
     "text": "how long does it take?",
     "intent": "faq",

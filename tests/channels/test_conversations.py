@@ -25,6 +25,7 @@ from tests.channels.webhooks import (
 from tests.content_files import faq_answer
 from tests.e2e.conversation import QUESTIONS, response_text
 from tests.servers import RunningBot
+from tests.urdu_texts import is_urdu_response, urdu_text
 
 REFERENCE = re.compile(r"\bMN-[A-Z0-9]{6}\b")
 TOP_LEVEL = [item.slot for item in load_questionnaire().items]
@@ -136,6 +137,33 @@ def test_the_questionnaire_with_reply_buttons_ends_in_a_handoff_to_the_whatsapp_
     assert handoff.channel == "whatsapp"
     assert handoff.contact["phone"] == f"+{patient.number}"
     assert "keloid_history" in handoff.reasons
+
+
+def test_urdu_on_whatsapp_urdu_replies_the_one_offer_and_the_switch_both_ways(patient):
+    replies = patient.say("کیا اس میں درد ہوتا ہے؟")
+    assert replies and all(is_urdu_response(body_text(r)) for r in replies)
+    (greeting,) = patient.say("hello there")  # too short to change the language
+    assert body_text(greeting) == urdu_text("utter_greet")
+    buttons = greeting["interactive"]["action"]["buttons"]
+    assert [b["reply"]["title"] for b in buttons][0] == "مائیکرونیڈلنگ کیا ہے"
+    assert reply_ids(greeting)[-1] == "/start_screening"
+
+    (switched,) = patient.say("English please")
+    assert body_text(switched) == response_text("utter_language_switched")
+    (answer,) = patient.say("how long does a session take?")
+    assert body_text(answer) == faq_answer("duration")
+    (switched,) = patient.say("urdu mein")
+    assert body_text(switched) == urdu_text("utter_language_switched")
+    (answer,) = patient.say("how long does a session take?")
+    assert body_text(answer) == urdu_text("utter_faq/duration")
+
+
+def test_roman_urdu_on_whatsapp_gets_english_and_the_offer_once(bot, fake_graph_api):
+    patient = WhatsAppPatient(bot, fake_graph_api, new_wa_id())
+    offer = response_text("utter_offer_urdu")
+    first = patient.say("kya is mein dard hota hai?")
+    assert body_text(first[0]).endswith(f"\n\n{offer}")
+    assert all(offer not in body_text(r) for r in patient.say("mujhe batayein ke kya hai"))
 
 
 def test_requests_without_a_valid_signature_are_refused(patient):

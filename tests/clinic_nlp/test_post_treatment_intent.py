@@ -55,7 +55,6 @@ def test_effects_become_treatment_effect_entities_with_their_status(pipeline):
         "still feeling really tight 10 days after, normal?",
         "a couple of weeks later my chin keeps breaking out in spots",
         "my cheeks are still quite pink after 5 days",
-
         # Roman Urdu and Urdu script
         "treatment ke baad chehra laal hai, kya ye normal hai?",
         "khoon band nahi ho raha",

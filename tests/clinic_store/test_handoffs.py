@@ -17,7 +17,8 @@ from clinic_store.handoffs import HandoffNotFound, HandoffStore, InvalidTransiti
 REFERENCE = re.compile(r"MN-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{6}")
 SPEC_REASONS = ["pregnancy", "eczema", "post_treatment_concern", "human_requested"]
 JSON_FIELDS = {
-    *("id", "reference", "conversation_id", "channel", "reasons", "priority", "status"),
+    *("id", "reference", "conversation_id", "channel", "language", "reasons", "priority"),
+    "status",
     *("created_at", "updated_at", "summary", "contact", "answers", "claimed_by"),
 }
 
@@ -237,3 +238,11 @@ def test_a_conversation_has_one_handoff_with_every_reason_once(store, raises):
     assert handoff.reasons == tuple(dict.fromkeys(everything))
     assert (handoff.priority == "urgent") == ("post_treatment_concern" in everything)
     assert len(store.list()) == len({h.conversation_id for h in store.list()})
+
+
+def test_the_language_the_patient_writes_is_kept_and_updated_by_a_later_raise(store):
+    first = raise_for(store, language="roman_ur")
+    assert first.language == "roman_ur" and first.to_json()["language"] == "roman_ur"
+    assert raise_for(store, reasons=["eczema"]).language == "roman_ur"  # not known: kept
+    assert raise_for(store, reasons=["herpes"], language="ur").language == "ur"
+    assert raise_for(store, conversation_id="conv-2").language is None

@@ -61,6 +61,7 @@ def raise_for(store: HandoffStore, reasons: list[str], conversation_id: str = "c
     return store.raise_handoff(
         conversation_id=conversation_id,
         channel="whatsapp",
+        language="ur",
         reasons=reasons,
         answers=PATIENT_ANSWERS,
         summary="Reasons: see the console.",
@@ -87,12 +88,13 @@ async def test_an_urgent_handoff_reaches_the_webhook_and_the_mailbox(
     link = f"{CONSOLE_URL}/handoffs/{handoff.id}"
     assert payload == {
         "text": f"URGENT hand-off {handoff.reference}: post_treatment_concern, herpes "
-        f"(whatsapp). Open: {link}",
+        f"(whatsapp, writes Urdu (Urdu script)). Open: {link}",
         "reference": handoff.reference,
         "reasons": ["post_treatment_concern", "herpes"],
         "priority": "urgent",
         "conversation_id": "conv-1",
         "channel": "whatsapp",
+        "language": "ur",
         "console_url": link,
         "event": "handoff",
         "held_by": None,
@@ -102,6 +104,7 @@ async def test_an_urgent_handoff_reaches_the_webhook_and_the_mailbox(
     assert mail["To"] == "nurses@clinic.example, doctor@clinic.example"
     body = mail.get_payload(decode=True).decode()
     assert handoff.reference in body and "post_treatment_concern, herpes" in body and link in body
+    assert "Patient writes: Urdu (Urdu script)" in body
     assert statuses(store, handoff.id) == [("webhook", "sent", 1), ("email", "sent", 1)]
 
 

@@ -20,6 +20,7 @@ CONSOLE_URL = "https://staff.clinic.example"
 HANDOFF = {
     "conversation_id": "conv-spooled",
     "channel": "rest",
+    "language": "roman_ur",
     "reasons": ["pregnancy"],
     "answers": {"pregnancy": "yes"},
     "summary": "Reasons: pregnancy. Last message: 07700 900123",
@@ -67,6 +68,7 @@ async def test_a_spooled_handoff_is_stored_with_its_reference_and_the_file_delet
         {"pregnancy": "yes"},
         "Sam Taylor",
     )
+    assert stored.language == "roman_ur"
     # Staff were not reached from the spool, so the outbox will notify them.
     assert [(n.channel, n.status) for n in outbox.notifications(stored.id)] == [
         ("webhook", "pending")
@@ -182,3 +184,14 @@ async def test_the_person_gets_the_usual_confirmation_while_the_database_is_down
         {key: event[key] for key in ("event", "name", "value")} for event in events
     ]
     assert (record.contact_name, record.contact_phone) == ("Sam Taylor", "+447700900123")
+
+
+async def test_a_file_spooled_before_languages_were_stored_is_still_stored(store, spool_dir):
+    record = spool_handoff(spool_dir, **HANDOFF)
+    path = spool_dir / f"{record.reference}.json"
+    old = json.loads(path.read_text())
+    del old["language"]
+    path.write_text(json.dumps(old))
+
+    assert await drain_spool(store, spool_dir, notifiers={}) == 1
+    assert store.get_by_reference(record.reference).language is None

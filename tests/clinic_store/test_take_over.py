@@ -177,3 +177,23 @@ def test_a_failed_push_is_retried_then_given_up(store, messages):
     assert (again.attempts, again.last_error) == (1, "refused")
     messages.record_failure(written.id, "refused again", None)
     assert messages.for_conversation("push-10")[0].status == "failed"
+
+
+@pytest.mark.parametrize(
+    "language, roman_urdu_reply, opening",
+    [
+        ("ur", "en", "آپ دوبارہ کلینک کے خودکار اسسٹنٹ"),
+        ("roman_ur", "ur", "آپ دوبارہ کلینک کے خودکار اسسٹنٹ"),
+        ("roman_ur", "en", "You're back with the clinic's automated assistant."),
+        (None, "en", "You're back with the clinic's automated assistant."),
+    ],
+)
+def test_the_patient_is_told_the_assistant_is_back_in_their_language(
+    store, messages, monkeypatch, language, roman_urdu_reply, opening
+):
+    monkeypatch.setenv("ROMAN_URDU_REPLY_LANGUAGE", roman_urdu_reply)
+    handoff = raise_for(store, "held-urdu", language=language)
+    store.claim(handoff.id, "Nurse Kim")
+    store.release(handoff.id, "Nurse Kim")
+    [back] = messages.for_conversation("held-urdu")
+    assert back.text.startswith(opening)

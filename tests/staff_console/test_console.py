@@ -107,7 +107,7 @@ def test_the_detail_page_escapes_what_the_patient_wrote(console: Console, staff:
     assert page.count(ESCAPED_ATTACK) == 4  # the name (shown, and in its form), summary, message
     assert "Pregnant or may be pregnant" in page and "<code>acne_medication</code>" in page
     assert "mailto:ann@example.org" in page and "Eczema" in page
-    transcript = re.findall(r'<li class="(user|bot)">', page)
+    transcript = re.findall(r'<li class="(user|bot)" dir="auto">', page)
     assert transcript == ["user", "bot"]
     assert page.index("I might be pregnant") < page.index("A member of staff will contact you")
 
@@ -234,3 +234,18 @@ def test_a_handoff_without_contact_details_says_so_with_its_conversation_and_cha
     assert f"{silent.conversation_id} on rest" in detail
     reachable_detail = staff.get(f"{console.url}/handoffs/{reachable.id}", timeout=10).text
     assert "No contact details given" not in reachable_detail
+
+
+def test_staff_see_the_language_the_patient_writes_and_their_message_as_written(
+    console: Console, staff: requests.Session
+):
+    urdu = console.raise_handoff(["human_requested"], language="ur")
+    unknown = console.raise_handoff(["human_requested"])
+    console.add_messages(urdu.conversation_id, ("user", "کیا اس میں درد ہوتا ہے؟"))
+    listing = staff.get(f"{console.url}/", timeout=10).text
+    assert "writes Urdu (Urdu script)" in list_card(listing, urdu.reference)
+    assert "writes not known" in list_card(listing, unknown.reference)
+
+    detail = staff.get(f"{console.url}/handoffs/{urdu.id}", timeout=10).text
+    assert "The patient writes Urdu (Urdu script)." in detail
+    assert '<li class="user" dir="auto">' in detail and "کیا اس میں درد ہوتا ہے؟" in detail
