@@ -1,4 +1,4 @@
-"""Rasa NLU featurizer: Rasa's CountVectorsFeaturizer, marking which n-grams occur instead of counting them.
+"""Rasa NLU featurizer: Rasa's CountVectorsFeaturizer marking which n-grams occur, not how often.
 
 The character n-grams that let the classifiers read Roman Urdu's many spellings
 ("nahi", "nai", "nahin") also occur in text that is no language the bot knows.
@@ -9,7 +9,7 @@ as present or absent (scikit-learn's `binary` counts), a message says as much
 about its intent however often it repeats itself.
 """
 
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
@@ -18,7 +18,7 @@ from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
 from sklearn.feature_extraction.text import CountVectorizer
 
 
-def _binary(vectorizers: Dict[Text, Optional[CountVectorizer]]) -> Dict[Text, Optional[CountVectorizer]]:
+def _binary(vectorizers: Dict[str, CountVectorizer | None]) -> Dict[str, CountVectorizer | None]:
     for vectorizer in vectorizers.values():
         if vectorizer is not None:
             vectorizer.set_params(binary=True)
@@ -31,12 +31,12 @@ class BinaryCountVectorsFeaturizer(CountVectorsFeaturizer):
 
     @classmethod
     def _create_shared_vocab_vectorizers(
-        cls, parameters: Dict[Text, Any], vocabulary: Optional[Any] = None
-    ) -> Dict[Text, CountVectorizer]:
+        cls, parameters: Dict[str, Any], vocabulary: Any | None = None
+    ) -> Dict[str, CountVectorizer]:
         return _binary(super()._create_shared_vocab_vectorizers(parameters, vocabulary))
 
     @classmethod
     def _create_independent_vocab_vectorizers(
-        cls, parameters: Dict[Text, Any], vocabulary: Optional[Any] = None
-    ) -> Dict[Text, CountVectorizer]:
+        cls, parameters: Dict[str, Any], vocabulary: Any | None = None
+    ) -> Dict[str, CountVectorizer]:
         return _binary(super()._create_independent_vocab_vectorizers(parameters, vocabulary))

@@ -50,6 +50,6 @@ class UnknownWordsFallbackClassifier(FallbackClassifier):
         if super()._should_fallback(message):
             return True
         confidence = message.get(INTENT, {}).get(PREDICTED_CONFIDENCE_KEY, 0.0)
-        return confidence < self.component_config[UNKNOWN_WORDS_THRESHOLD_KEY] and not has_known_word(
-            message, self.component_config[WORD_FEATURIZER_KEY]
-        )
+        return confidence < self.component_config[
+            UNKNOWN_WORDS_THRESHOLD_KEY
+        ] and not has_known_word(message, self.component_config[WORD_FEATURIZER_KEY])

@@ -1,4 +1,4 @@
-"""UnknownWordsFallbackClassifier: messages of unknown words fall back unless confident, on Message objects."""
+"""UnknownWordsFallbackClassifier: messages of unknown words fall back unless confident."""
 
 import numpy as np
 import pytest
@@ -17,7 +17,10 @@ def parsed(confidence: float, known_words: int, second: float = 0.0) -> Message:
     """A classified message whose word featurizer counted `known_words` words."""
     message = Message.build(text="qwxz plonk vrrrm")
     counts = scipy.sparse.coo_matrix(np.array([[known_words, 0, 0]]))
-    for featurizer, features in (("words", counts), ("chars", scipy.sparse.coo_matrix(np.ones((1, 3))))):
+    for featurizer, features in (
+        ("words", counts),
+        ("chars", scipy.sparse.coo_matrix(np.ones((1, 3)))),
+    ):
         message.add_features(Features(features, "sentence", "text", featurizer))
     intent = {"name": "goodbye", "confidence": confidence}
     message.set("intent", intent)
@@ -29,7 +32,11 @@ def parsed(confidence: float, known_words: int, second: float = 0.0) -> Message:
 def test_an_unsure_message_of_unknown_words_falls_back():
     message = parsed(confidence=0.56, known_words=0)
     assert message.get("intent") == {"name": "nlu_fallback", "confidence": FALLBACK["threshold"]}
-    assert [i["name"] for i in message.get("intent_ranking")] == ["nlu_fallback", "goodbye", "thank"]
+    assert [i["name"] for i in message.get("intent_ranking")] == [
+        "nlu_fallback",
+        "goodbye",
+        "thank",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -55,5 +62,7 @@ def test_the_pipeline_names_the_word_featurizer_it_reads():
     pipeline = yaml.safe_load((REPO_ROOT / "config.yml").read_text())["pipeline"]
     (fallback,) = [c for c in pipeline if c["name"].endswith("UnknownWordsFallbackClassifier")]
     alias = fallback.get("word_featurizer", FALLBACK["word_featurizer"])
-    words = [c for c in pipeline if c["name"] == "CountVectorsFeaturizer" and c.get("alias") == alias]
+    words = [
+        c for c in pipeline if c["name"] == "CountVectorsFeaturizer" and c.get("alias") == alias
+    ]
     assert words and words[0].get("analyzer", "word") == "word"

@@ -68,7 +68,9 @@ def test_every_topic_is_trained_and_evaluated_in_roman_urdu_and_urdu_script(name
 
 def test_held_out_and_test_questions_are_not_training_examples():
     trained = {e.lower() for examples in TRAINING.values() for e in examples}
-    held_out = [e for held in (HELDOUT, HELDOUT_URDU) for examples in held.values() for e in examples]
+    held_out = [
+        e for held in (HELDOUT, HELDOUT_URDU) for examples in held.values() for e in examples
+    ]
     leaked = [e for e in held_out if e.lower() in trained]
     leaked += [q["text"] for q in QUESTIONS if q["text"].lower() in trained]
     assert leaked == []
