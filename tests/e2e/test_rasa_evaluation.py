@@ -54,26 +54,29 @@ def urdu_results(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) 
     )
 
 
-def test_intent_accuracy_on_held_out_paraphrases(results):
-    report = json.loads((results / "intent_report.json").read_text())
-    assert report["accuracy"] >= MIN_INTENT_ACCURACY
-
-
-def test_faq_topic_accuracy_on_held_out_paraphrases(results):
-    report = json.loads((results / "response_selection_report.json").read_text())
-    assert report["accuracy"] >= MIN_FAQ_TOPIC_ACCURACY
+@pytest.mark.parametrize(
+    ("held_out", "report", "minimum"),
+    [
+        pytest.param("results", "intent_report.json", MIN_INTENT_ACCURACY, id="intent"),
+        pytest.param(
+            "results", "response_selection_report.json", MIN_FAQ_TOPIC_ACCURACY, id="faq-topic"
+        ),
+        pytest.param(
+            "urdu_results", "intent_report.json", MIN_URDU_INTENT_ACCURACY, id="urdu-intent"
+        ),
+        pytest.param(
+            "urdu_results",
+            "response_selection_report.json",
+            MIN_URDU_FAQ_TOPIC_ACCURACY,
+            id="urdu-faq-topic",
+        ),
+    ],
+)
+def test_accuracy_on_held_out_messages(request, held_out, report, minimum):
+    results = request.getfixturevalue(held_out)
+    assert json.loads((results / report).read_text())["accuracy"] >= minimum
 
 
 def test_every_conversation_test_passes(results):
     failed = yaml.safe_load((results / "failed_test_stories.yml").read_text()) or {}
     assert [story["story"] for story in failed.get("stories", [])] == []
-
-
-def test_intent_accuracy_on_held_out_roman_urdu_and_urdu(urdu_results):
-    report = json.loads((urdu_results / "intent_report.json").read_text())
-    assert report["accuracy"] >= MIN_URDU_INTENT_ACCURACY
-
-
-def test_faq_topic_accuracy_on_held_out_roman_urdu_and_urdu(urdu_results):
-    report = json.loads((urdu_results / "response_selection_report.json").read_text())
-    assert report["accuracy"] >= MIN_URDU_FAQ_TOPIC_ACCURACY
