@@ -14,12 +14,13 @@ from tests.content_files import (
 )
 
 FAQ = faq_responses()
-TRAINING = {
-    intent: examples
-    for path in (REPO_ROOT / "data" / "nlu").glob("*.yml")
-    for intent, examples in nlu_examples(path).items()
-}
+# Every training file, English and the Urdu ones in their folders, merged per intent.
+TRAINING: dict[str, list[str]] = {}
+for path in sorted((REPO_ROOT / "data" / "nlu").rglob("*.yml")):
+    for intent, examples in nlu_examples(path).items():
+        TRAINING.setdefault(intent, []).extend(examples)
 HELDOUT = nlu_examples(REPO_ROOT / "tests" / "nlu" / "heldout.yml")
+HELDOUT_URDU = nlu_examples(REPO_ROOT / "tests" / "nlu" / "heldout_urdu.yml")
 QUESTIONS = load_yaml(REPO_ROOT / "tests" / "data" / "faq_questions.yml")["questions"]
 
 # Wordings the clinic's documents do not support, or that would clear someone for treatment.
@@ -48,9 +49,29 @@ def test_every_topic_is_trained_and_evaluated(name):
     assert len(HELDOUT.get(intent, [])) >= 3, f"{intent} has too few held-out examples"
 
 
+URDU_TRAINING = [
+    nlu_examples(path)
+    for folder in ("roman_urdu", "urdu")
+    for path in sorted((REPO_ROOT / "data" / "nlu" / folder).glob("*.yml"))
+]
+
+
+@pytest.mark.parametrize("name", sorted(FAQ))
+def test_every_topic_is_trained_and_evaluated_in_roman_urdu_and_urdu_script(name):
+    intent = name.removeprefix("utter_")
+    urdu = [e for examples in URDU_TRAINING for e in examples.get(intent, [])]
+    in_script = [e for e in urdu if re.search(r"[\u0600-\u06ff]", e)]
+    assert len(urdu) - len(in_script) >= 5, f"{intent} has too few Roman Urdu examples"
+    assert len(in_script) >= 2, f"{intent} has too few Urdu-script examples"
+    assert len(HELDOUT_URDU.get(intent, [])) >= 3, f"{intent} has too few Urdu held-out examples"
+
+
 def test_held_out_and_test_questions_are_not_training_examples():
     trained = {e.lower() for examples in TRAINING.values() for e in examples}
-    leaked = [e for examples in HELDOUT.values() for e in examples if e.lower() in trained]
+    held_out = [
+        e for held in (HELDOUT, HELDOUT_URDU) for examples in held.values() for e in examples
+    ]
+    leaked = [e for e in held_out if e.lower() in trained]
     leaked += [q["text"] for q in QUESTIONS if q["text"].lower() in trained]
     assert leaked == []
 

@@ -15,36 +15,66 @@ from tests.servers import REPO_ROOT
 
 MIN_INTENT_ACCURACY = 0.95
 MIN_FAQ_TOPIC_ACCURACY = 0.95
+# Roman Urdu, Urdu script and mixed (tests/nlu/heldout_urdu.yml): 90.5 % and 85.7 %
+# when its training data was added; the margin allows for a few messages.
+MIN_URDU_INTENT_ACCURACY = 0.85
+MIN_URDU_FAQ_TOPIC_ACCURACY = 0.80
+
+
+def rasa_test(out: Path, *arguments: str) -> Path:
+    """Runs `rasa test ARGUMENTS --out OUT` from the repository; returns OUT."""
+    command = [str(REPO_ROOT / ".venv" / "bin" / "rasa"), "test", *arguments, "--out", str(out)]
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(REPO_ROOT)}
+    subprocess.run(command, cwd=REPO_ROOT, env=env, check=True, capture_output=True)
+    return out
 
 
 @pytest.fixture(scope="module")
 def results(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("rasa-test")
-    command = [
-        str(REPO_ROOT / ".venv" / "bin" / "rasa"),
-        "test",
+    return rasa_test(
+        tmp_path_factory.mktemp("rasa-test"),
         "--model",
         str(trained_model),
         "--nlu",
         "tests/nlu/heldout.yml",
         "--stories",
         "tests/conversations",
-        "--out",
-        str(out),
-    ]
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(REPO_ROOT)}
-    subprocess.run(command, cwd=REPO_ROOT, env=env, check=True, capture_output=True)
-    return out
+    )
 
 
-def test_intent_accuracy_on_held_out_paraphrases(results):
-    report = json.loads((results / "intent_report.json").read_text())
-    assert report["accuracy"] >= MIN_INTENT_ACCURACY
+@pytest.fixture(scope="module")
+def urdu_results(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return rasa_test(
+        tmp_path_factory.mktemp("rasa-test-urdu"),
+        "nlu",
+        "--model",
+        str(trained_model),
+        "--nlu",
+        "tests/nlu/heldout_urdu.yml",
+    )
 
 
-def test_faq_topic_accuracy_on_held_out_paraphrases(results):
-    report = json.loads((results / "response_selection_report.json").read_text())
-    assert report["accuracy"] >= MIN_FAQ_TOPIC_ACCURACY
+@pytest.mark.parametrize(
+    ("held_out", "report", "minimum"),
+    [
+        pytest.param("results", "intent_report.json", MIN_INTENT_ACCURACY, id="intent"),
+        pytest.param(
+            "results", "response_selection_report.json", MIN_FAQ_TOPIC_ACCURACY, id="faq-topic"
+        ),
+        pytest.param(
+            "urdu_results", "intent_report.json", MIN_URDU_INTENT_ACCURACY, id="urdu-intent"
+        ),
+        pytest.param(
+            "urdu_results",
+            "response_selection_report.json",
+            MIN_URDU_FAQ_TOPIC_ACCURACY,
+            id="urdu-faq-topic",
+        ),
+    ],
+)
+def test_accuracy_on_held_out_messages(request, held_out, report, minimum):
+    results = request.getfixturevalue(held_out)
+    assert json.loads((results / report).read_text())["accuracy"] >= minimum
 
 
 def test_every_conversation_test_passes(results):
