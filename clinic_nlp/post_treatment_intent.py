@@ -8,7 +8,7 @@ the classifier's intent as `classified_intent`) when
 
 - the message reports an effect of the person's own (not denied, not someone
   else's, not asked about) with a wording placing it after the treatment
-  (triage.yml's `after_treatment_cues` and `after_treatment_times`);
+  (triage.yml's `after_treatment_cues` and `after_treatment_patterns`);
 - or it reports an urgent sign, the person's own or someone else's ("it won't
   stop bleeding"), and no contraindication: a cold sore or an infection with no
   word of the treatment is a disclosure before it. A sign that only names a

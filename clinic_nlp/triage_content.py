@@ -70,7 +70,7 @@ class TriageContent:
     vocabulary: Vocabulary
     default_days_sources: tuple[str, ...]
     after_treatment_cues: tuple[str, ...]
-    after_treatment_times: tuple[str, ...]
+    after_treatment_patterns: tuple[str, ...]
     codes_treatment_explains: frozenset[str]
     question_fallback_response: str
 
@@ -78,7 +78,7 @@ class TriageContent:
     def after_treatment(self) -> re.Pattern[str]:
         """Any wording placing a report after the treatment: a cue, or a time since it."""
         cues = (re.escape(cue) for cue in sorted(self.after_treatment_cues, key=len, reverse=True))
-        alternatives = "|".join([*cues, *self.after_treatment_times])
+        alternatives = "|".join([*cues, *self.after_treatment_patterns])
         return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
 
 
@@ -113,8 +113,8 @@ def load_triage(
         vocabulary=vocabulary,
         default_days_sources=tuple(text_list(data.get("default_days_sources"), "default_days")),
         after_treatment_cues=tuple(text_list(data.get("after_treatment_cues"), "cues")),
-        after_treatment_times=tuple(
-            text_list(data.get("after_treatment_times"), "after_treatment_times")
+        after_treatment_patterns=tuple(
+            text_list(data.get("after_treatment_patterns"), "after_treatment_patterns")
         ),
         codes_treatment_explains=frozenset(
             text_list(data.get("codes_treatment_explains"), "codes_treatment_explains")

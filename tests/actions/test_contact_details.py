@@ -59,6 +59,7 @@ def test_the_regions_decide_how_a_national_number_is_read():
         ("McDonald", "McDonald"),
         ("Sarah.", "Sarah"),
         ("it's Ali, Ali Raza", "Ali Raza"),  # the fuller name given after the first
+        ("you can use Hina, thanks", "Hina"),
         ("Ann, Jo Smith", "Ann"),
     ],
 )

@@ -55,6 +55,9 @@ def test_effects_become_treatment_effect_entities_with_their_status(pipeline):
         "still feeling really tight 10 days after, normal?",
         "a couple of weeks later my chin keeps breaking out in spots",
         "my cheeks are still quite pink after 5 days",
+        # So does a session had.
+        "had my third session this morning and my face is quite red",
+        "got my last treatment on monday and I'm still a bit swollen",
         # Roman Urdu and Urdu script
         "treatment ke baad chehra laal hai, kya ye normal hai?",
         "khoon band nahi ho raha",
