@@ -9,17 +9,26 @@ unnoticed; the list is never a reason to change training data.
 import pytest
 import yaml
 
-from tests.blind.evaluation import BLIND_DIR, ROUNDS, evaluate_round, load_round, markdown_report
+from tests.blind.evaluation import (
+    BLIND_DIR,
+    ROUNDS,
+    URDU_ROUNDS,
+    evaluate_round,
+    load_round,
+    markdown_report,
+    round_name,
+)
 from tests.servers import REPO_ROOT, RunningBot
 
 # Issue 11 asks for 95 %; the lowest round measured 88.4 % (README). Below this floor
-# something got worse.
+# something got worse. The Roman Urdu / Urdu sets' first runs: 80.6 % and 77.1 %.
 FAQ_FLOOR = 0.88
+URDU_FAQ_FLOOR = 0.75
 KNOWN_MISSES = yaml.safe_load((BLIND_DIR / "known_misses.yml").read_text(encoding="utf-8"))
 COPIED_MIN_WORDS = 7
 
 
-@pytest.fixture(scope="module", params=ROUNDS, ids=lambda path: path.stem)
+@pytest.fixture(scope="module", params=ROUNDS + URDU_ROUNDS, ids=round_name)
 def scored(request, bot: RunningBot):
     result = evaluate_round(bot, request.param)
     out = REPO_ROOT / "results"
@@ -39,7 +48,12 @@ def _new_misses(result, kind, category):
 
 def test_faq_questions_get_a_right_answer(scored):
     right, total = scored.accuracy("faq")
-    assert right / total >= FAQ_FLOOR, markdown_report(scored)
+    floor = URDU_FAQ_FLOOR if scored.name.startswith("urdu-") else FAQ_FLOOR
+    assert right / total >= floor, markdown_report(scored)
+
+
+def test_questionnaire_answers_are_read_as_meant(scored):
+    assert [(o.text, o.got) for o in scored.of_kind("answer") if not o.right] == []
 
 
 def test_every_urgent_report_is_escalated_as_urgent(scored):
@@ -76,7 +90,7 @@ def _normalised(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-@pytest.mark.parametrize("path", ROUNDS, ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", ROUNDS + URDU_ROUNDS, ids=round_name)
 def test_no_blind_message_is_in_the_training_data(path):
     # Short messages ("hi", "price?", "how far apart are the sessions") occur in both
     # by nature; a longer one found word for word would have been copied.
