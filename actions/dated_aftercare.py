@@ -29,6 +29,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import selected_faq_response
+from clinic_nlp.language import conversation_languages
 from clinic_nlp.treatment_time import (
     SLOT as TREATMENT_TIME_SLOT,
 )
@@ -363,7 +364,8 @@ class ActionAnswerDatedAftercare(Action):
                 return events
         else:
             topic = topic_of(message)
-        language = reply_language(tracker.slots, settings.roman_urdu_reply_language)
+        slots = conversation_languages(tracker.slots, tracker.events)
+        language = reply_language(slots, settings.roman_urdu_reply_language)
         timing = get_aftercare_timing(language)
         response, ask = respond(topic, reading, treated, bool(asked), text, now, timing)
         if ask:

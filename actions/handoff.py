@@ -13,8 +13,9 @@ from actions.booking_details import BOOKING_SLOTS, booking_of
 from actions.disclosures import flagged_codes
 from actions.questionnaire import load_questionnaire
 from actions.screening_decision import answered_items
+from clinic_nlp.language import conversation_languages, written_language
 from clinic_store.handoffs import HandoffStore
-from clinic_store.languages import LANGUAGE_SLOT, reply_language
+from clinic_store.languages import reply_language
 from clinic_store.notifications import dispatch_pending
 from clinic_store.outbox import Outbox
 from clinic_store.settings import Settings, get_settings
@@ -162,7 +163,7 @@ class ActionRaiseHandoff(Action):
         details = {
             "conversation_id": tracker.sender_id,
             "channel": tracker.get_latest_input_channel() or "unknown",
-            "language": tracker.get_slot(LANGUAGE_SLOT),
+            "language": written_language(tracker.events),
             "reasons": reasons,
             "answers": answered_items(load_questionnaire(), tracker.slots),
             "summary": _summary(reasons, tracker),
@@ -177,7 +178,11 @@ class ActionRaiseHandoff(Action):
             response=_raised_response(urgent, contact),
             handoff_reference=handoff.reference,
             contact_time=settings.contact_hours(
-                urgent, reply_language(tracker.slots, settings.roman_urdu_reply_language)
+                urgent,
+                reply_language(
+                    conversation_languages(tracker.slots, tracker.events),
+                    settings.roman_urdu_reply_language,
+                ),
             ),
         )
         return [

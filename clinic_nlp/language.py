@@ -7,18 +7,23 @@ The language-ID packages on PyPI (langid, lingua, fastText's, CLD3) know Urdu
 only in Urdu script and take Roman Urdu for some other language, so a word list
 decides it here.
 
-Two NLU components put the result on each message (language_components.py);
-the domain's slots `language` and `reply_language` keep it for the conversation,
-and clinic_store/languages.py's `reply_language()` tells which language to answer in.
+How a person writes is read again from the conversation's own messages where it
+is needed (`conversation_languages()`: the response generator, the actions), not
+kept as an entity of every message, which Rasa's story tests would have to
+annotate on every line. A reply language asked for ("urdu mein") is an entity of
+that message (language_components.py) kept by the slot `reply_language`;
+clinic_store/languages.py's `reply_language()` tells which language to answer in.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from clinic_nlp.vocabulary import REPO_ROOT, VocabularyError, read_content, text_list
 from clinic_store.languages import (
@@ -30,8 +35,9 @@ from clinic_store.languages import (
 )
 
 DEFAULT_PATH = REPO_ROOT / "content" / "languages.yml"
-# The entities are named as the slots that keep them (domain/language.yml).
-LANGUAGE_ENTITY, REPLY_LANGUAGE_ENTITY = LANGUAGE_SLOT, REPLY_LANGUAGE_SLOT
+# The entity is named as the slot that keeps it (domain/language.yml).
+REPLY_LANGUAGE_ENTITY = REPLY_LANGUAGE_SLOT
+USER_EVENT = "user"
 SWITCH_INTENT = "switch_language"
 # Arabic-script blocks (Urdu is written in them): basic, supplement, extended-A,
 # presentation forms A and B.
@@ -116,6 +122,30 @@ def detect_language(text: str, words: LanguageWords | None = None) -> str | None
     if urdu_words:
         return URDU  # Urdu words among more English ones: the writer reads Urdu script
     return ENGLISH if len(latin_words) >= words.min_english_words else None
+
+
+def written_language(events: Iterable[Any], words: LanguageWords | None = None) -> str | None:
+    """How the person writes: the language of their latest message long enough to tell.
+
+    `events` are the conversation's, oldest first: Rasa's event objects (the Rasa
+    server) or the action server's event dictionaries.
+    """
+    for event in reversed(list(events)):
+        text = _user_text(event)
+        if text and (language := detect_language(text, words)):
+            return language
+    return None
+
+
+def conversation_languages(slots: Mapping[str, Any], events: Iterable[Any]) -> dict[str, Any]:
+    """The slots with how the person writes added, for clinic_store.languages' decisions."""
+    return {**slots, LANGUAGE_SLOT: written_language(events)}
+
+
+def _user_text(event: Any) -> str | None:
+    if isinstance(event, Mapping):
+        return event.get("text") if event.get("event") == USER_EVENT else None
+    return getattr(event, "text", None) if getattr(event, "type_name", "") == USER_EVENT else None
 
 
 def requested_reply_language(text: str, words: LanguageWords | None = None) -> str | None:

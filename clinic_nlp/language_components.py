@@ -1,10 +1,10 @@
 """Rasa NLU components: the language of each message, and a reply language asked for.
 
-`LanguageExtractor` adds a `language` entity (`en`, `roman_ur`, `ur`; none for a
-message too short to tell, such as "Yes" or a phone number) and, for "urdu mein"
-or "English please", a `reply_language` entity; the domain's slots of the same
-names keep them (domain/language.yml). `LanguageSwitchOverride` makes such a
-message the intent `switch_language`. The decisions are clinic_nlp/language.py's.
+`LanguageExtractor` adds, for "urdu mein" or "English please", a `reply_language`
+entity; the domain's slot of the same name keeps it (domain/language.yml).
+`LanguageSwitchOverride` makes such a message the intent `switch_language`. How
+the person writes is read from the conversation where it is needed
+(clinic_nlp/language.py's `conversation_languages()`).
 """
 
 from __future__ import annotations
@@ -17,10 +17,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 from clinic_nlp.intent_override import IntentOverride
 from clinic_nlp.language import (
-    LANGUAGE_ENTITY,
     REPLY_LANGUAGE_ENTITY,
     SWITCH_INTENT,
-    detect_language,
     get_language_words,
     requested_reply_language,
 )
@@ -29,18 +27,15 @@ from clinic_nlp.rule_entities import RuleEntityExtractor, entity
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class LanguageExtractor(RuleEntityExtractor):
-    """Adds the `language` of each message and, when asked for, its `reply_language`."""
+    """Adds the `reply_language` a message asks for ("urdu mein", "English please")."""
 
     @staticmethod
     def warm_up() -> None:
         get_language_words()
 
     def _entities(self, text: str) -> List[Dict[str, Any]]:
-        found = [
-            (LANGUAGE_ENTITY, detect_language(text)),
-            (REPLY_LANGUAGE_ENTITY, requested_reply_language(text)),
-        ]
-        return [entity(kind, value, 0, len(text)) for kind, value in found if value]
+        asked = requested_reply_language(text)
+        return [entity(REPLY_LANGUAGE_ENTITY, asked, 0, len(text))] if asked else []
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

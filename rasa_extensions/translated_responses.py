@@ -35,6 +35,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from clinic_nlp.language import conversation_languages
 from clinic_nlp.vocabulary import REPO_ROOT, VocabularyError, read_content
 from clinic_store.languages import URDU, offers_urdu, reply_language
 from clinic_store.settings import get_settings
@@ -113,7 +114,7 @@ class TranslatedResponses(TemplatedNaturalLanguageGenerator):
         **kwargs: Any,
     ) -> Dict[str, Any] | None:
         """The response, with the offer of Urdu when it is due."""
-        filled_slots = tracker.current_slot_values()
+        filled_slots = conversation_languages(tracker.current_slot_values(), tracker.events)
         response = self.generate_from_slots(utter_action, filled_slots, output_channel, **kwargs)
         if response is None or utter_action == OFFER_RESPONSE:
             return response

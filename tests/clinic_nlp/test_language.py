@@ -4,7 +4,13 @@ import pytest
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from clinic_nlp.language import detect_language, load_language_words, requested_reply_language
+from clinic_nlp.language import (
+    conversation_languages,
+    detect_language,
+    load_language_words,
+    requested_reply_language,
+    written_language,
+)
 from clinic_nlp.language_components import LanguageExtractor, LanguageSwitchOverride
 
 ENGLISH = [
@@ -120,19 +126,25 @@ def test_messages_that_only_name_a_language_do_not_switch(text, words):
     assert requested_reply_language(text, words) is None
 
 
-def test_the_extractor_adds_the_language_and_the_requested_reply_language():
-    switch, question, short = (
-        Message(data={TEXT: "urdu mein"}),
-        Message(data={TEXT: "کیا اس میں درد ہوتا ہے؟"}),
-        Message(data={TEXT: "Yes"}),
-    )
-    LanguageExtractor().process([switch, question, short])
-    assert {(e["entity"], e["value"]) for e in switch.get(ENTITIES)} == {
-        ("language", "roman_ur"),
-        ("reply_language", "ur"),
-    }
-    assert [(e["entity"], e["value"]) for e in question.get(ENTITIES)] == [("language", "ur")]
-    assert not short.get(ENTITIES)
+def test_the_extractor_adds_only_the_requested_reply_language():
+    switch, question = Message(data={TEXT: "urdu mein"}), Message(data={TEXT: "does it hurt?"})
+    LanguageExtractor().process([switch, question])
+    assert [(e["entity"], e["value"]) for e in switch.get(ENTITIES)] == [("reply_language", "ur")]
+    assert not question.get(ENTITIES)
+
+
+def test_the_written_language_is_that_of_the_latest_message_long_enough_to_tell():
+    events = [
+        {"event": "user", "text": "کیا اس میں درد ہوتا ہے؟"},
+        {"event": "bot", "text": "Microneedling is generally well tolerated."},
+        {"event": "user", "text": "Yes"},  # too short to tell
+    ]
+    assert written_language(events) == "ur"
+    events.append({"event": "user", "text": "and how long does a session take?"})
+    assert written_language(events) == "en"
+    assert written_language([]) is None
+    slots = conversation_languages({"reply_language": "ur"}, events)
+    assert slots == {"reply_language": "ur", "language": "en"}
 
 
 def test_a_switch_phrase_becomes_switch_language_whatever_was_classified():

@@ -17,10 +17,20 @@ def nlg(roman_urdu_reply: str = "en") -> TranslatedResponses:
     return TranslatedResponses(domain=DOMAIN, roman_urdu_reply=roman_urdu_reply)
 
 
-def tracker(*events, **slots) -> DialogueStateTracker:
+# A first message written in each language ("hello" is too short to tell).
+WRITTEN = {
+    "en": "how long does a session take?",
+    "roman_ur": "kya is mein dard hota hai",
+    "ur": "کیا اس میں درد ہوتا ہے؟",
+}
+
+
+def tracker(*events, language: str | None = None, **slots) -> DialogueStateTracker:
+    """A conversation whose person wrote in `language`, with these slots and events."""
+    first = UserUttered(WRITTEN.get(language, "hello"))
     slot_events = [SlotSet(name, value) for name, value in slots.items()]
     return DialogueStateTracker.from_events(
-        "patient", [UserUttered("hello"), *slot_events, *events], slots=DOMAIN.slots
+        "patient", [first, *slot_events, *events], slots=DOMAIN.slots
     )
 
 

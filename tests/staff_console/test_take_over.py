@@ -106,7 +106,8 @@ def test_the_console_takes_over_shows_new_patient_messages_and_hands_back(
 
     page = staff.get(f"{console.url}{page_path}", timeout=10).text
     assert re.search(
-        r'<li class="staff" dir="auto"><span class="who">nurse\.kim \(staff\), not delivered yet', page
+        r'<li class="staff" dir="auto"><span class="who">nurse\.kim \(staff\), not delivered yet',
+        page,
     )
     assert form_post(staff, console, f"{page_path}/release", page).status_code == 303
     page = staff.get(f"{console.url}{page_path}", timeout=10).text
