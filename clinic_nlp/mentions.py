@@ -204,7 +204,10 @@ def _term_patterns(
     """Every phrase as a token pattern over NORM (as the phrase matcher would read it),
     then the patterns, each with a name."""
     return [
-        *((phrase, [{_MATCH_ATTR: token.norm_} for token in nlp.make_doc(phrase)]) for phrase in phrases),
+        *(
+            (phrase, [{_MATCH_ATTR: token.norm_} for token in nlp.make_doc(phrase)])
+            for phrase in phrases
+        ),
         *((f"pattern {i}", pattern) for i, pattern in enumerate(patterns)),
     ]
 

@@ -155,8 +155,7 @@ def load_vocabulary(path: Path | str | None = None) -> Vocabulary:
         ),
         general_questions=_general_questions(context.get("general_questions")),
         emphatic_particles=frozenset(
-            word.lower()
-            for word in text_list(data.get("emphatic_particles"), "emphatic_particles")
+            word.lower() for word in text_list(data.get("emphatic_particles"), "emphatic_particles")
         ),
     )
 
