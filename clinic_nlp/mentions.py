@@ -19,7 +19,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from clinic_nlp.urdu_script import standard_urdu_letters
-from clinic_nlp.vocabulary import GeneralQuestions, Vocabulary, VocabularyError, load_vocabulary
+from clinic_nlp.vocabulary import (
+    GeneralQuestions,
+    TokenPattern,
+    Vocabulary,
+    VocabularyError,
+    load_vocabulary,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -192,6 +198,33 @@ def _is_personal(token: Token, words: GeneralQuestions) -> bool:
     return token.lower_ in words.first_person and not after
 
 
+def _term_patterns(
+    nlp: Language, phrases: Iterable[str], patterns: Iterable[TokenPattern]
+) -> list[tuple[str, TokenPattern]]:
+    """Every phrase as a token pattern over NORM (as the phrase matcher would read it),
+    then the patterns, each with a name."""
+    return [
+        *(
+            (phrase, [{_MATCH_ATTR: token.norm_} for token in nlp.make_doc(phrase)])
+            for phrase in phrases
+        ),
+        *((f"pattern {i}", pattern) for i, pattern in enumerate(patterns)),
+    ]
+
+
+def _with_particles(pattern: TokenPattern, particles: frozenset[str]) -> TokenPattern:
+    """The pattern with an optional emphatic particle between any two of its words."""
+    if not particles:
+        return pattern
+    optional = {"LOWER": {"IN": sorted(particles)}, "OP": "?"}
+    spaced: TokenPattern = []
+    for token in pattern:
+        if spaced:
+            spaced.append(optional)
+        spaced.append(token)
+    return spaced
+
+
 def _build_pipeline(vocabulary: Vocabulary) -> Language:
     import medspacy  # noqa: F401 - registers the medspacy_* pipeline factories
     import spacy
@@ -212,17 +245,21 @@ def _build_pipeline(vocabulary: Vocabulary) -> Language:
     target_matcher = nlp.add_pipe(
         "medspacy_target_matcher", config={"phrase_matcher_attr": _MATCH_ATTR}
     )
-    for entry in vocabulary.codes:
-        target_matcher.add([TargetRule(phrase, entry.code) for phrase in entry.phrases])
+    particles = vocabulary.emphatic_particles
+    for label, phrases, patterns in [
+        *((entry.code, entry.phrases, entry.patterns) for entry in vocabulary.codes),
+        (
+            _NOT_A_CONTRAINDICATION,
+            vocabulary.not_contraindications,
+            vocabulary.not_contraindication_patterns,
+        ),
+    ]:
         target_matcher.add(
             [
-                TargetRule(f"{entry.code} pattern {i}", entry.code, pattern=pattern)
-                for i, pattern in enumerate(entry.patterns)
+                TargetRule(f"{label}: {name}", label, pattern=_with_particles(pattern, particles))
+                for name, pattern in _term_patterns(nlp, phrases, patterns)
             ]
         )
-    target_matcher.add(
-        [TargetRule(phrase, _NOT_A_CONTRAINDICATION) for phrase in vocabulary.not_contraindications]
-    )
 
     context = nlp.add_pipe(
         "medspacy_context",

@@ -23,6 +23,7 @@ from clinic_nlp.vocabulary import (
     code_terms,
     context_rule,
     load_vocabulary,
+    phrases_and_patterns,
     read_content,
     text_list,
 )
@@ -97,16 +98,19 @@ def load_triage(
     ]
     shared = load_vocabulary(terms_path)
     extra_rules = ((data.get("context") or {}).get("rules")) or []
+    not_effects, not_effect_patterns = phrases_and_patterns(data.get("not_effects"), "not_effects")
     vocabulary = Vocabulary(
         codes=tuple(
             code_terms(name, {**entry, "source": entry.get("sources")})
             for kind in Kind
             for name, entry in (data.get(kind.value) or {}).items()
         ),
-        not_contraindications=tuple(text_list(data.get("not_effects"), "not_effects")),
+        not_contraindications=not_effects,
+        not_contraindication_patterns=not_effect_patterns,
         context_rules=shared.context_rules
         + tuple(context_rule(i, rule) for i, rule in enumerate(extra_rules)),
         dropped_default_rules=shared.dropped_default_rules,
+        emphatic_particles=shared.emphatic_particles,
     )
     return TriageContent(
         effects={effect.name: effect for effect in effects},

@@ -121,6 +121,12 @@ class Vocabulary:
     context_rules: tuple[ContextRuleSpec, ...]
     dropped_default_rules: frozenset[str]
     general_questions: GeneralQuestions | None = None
+    # Not-a-contraindication wordings too varied for a list of phrases
+    # ("zakhmon ke nishan", scars of wounds, in every spelling).
+    not_contraindication_patterns: tuple[TokenPattern, ...] = ()
+    # Words that Roman Urdu and Urdu put inside a phrase for emphasis ("khoon
+    # ruk hi nahi raha"): every term is also found with them.
+    emphatic_particles: frozenset[str] = frozenset()
 
     @property
     def code_names(self) -> frozenset[str]:
@@ -134,11 +140,13 @@ def load_vocabulary(path: Path | str | None = None) -> Vocabulary:
     if not isinstance(data, dict) or not isinstance(data.get("codes"), dict):
         raise VocabularyError(f"{path}: expected a mapping with a 'codes' mapping")
     context = data.get("context") or {}
+    phrases, patterns = phrases_and_patterns(
+        data.get("not_contraindications"), "not_contraindications"
+    )
     return Vocabulary(
         codes=tuple(code_terms(code, entry) for code, entry in data["codes"].items()),
-        not_contraindications=tuple(
-            text_list(data.get("not_contraindications"), "not_contraindications")
-        ),
+        not_contraindications=phrases,
+        not_contraindication_patterns=patterns,
         context_rules=tuple(
             context_rule(i, rule) for i, rule in enumerate(context.get("rules") or [])
         ),
@@ -146,7 +154,27 @@ def load_vocabulary(path: Path | str | None = None) -> Vocabulary:
             text_list(context.get("drop_default_rules"), "context.drop_default_rules")
         ),
         general_questions=_general_questions(context.get("general_questions")),
+        emphatic_particles=frozenset(
+            word.lower() for word in text_list(data.get("emphatic_particles"), "emphatic_particles")
+        ),
     )
+
+
+def phrases_and_patterns(
+    value: Any, where: str
+) -> tuple[tuple[str, ...], tuple[TokenPattern, ...]]:
+    """A list of phrases and token patterns, apart; also used for triage.yml's not_effects."""
+    if value is None:
+        return (), ()
+    if not isinstance(value, list):
+        raise VocabularyError(f"{where}: expected a list of phrases and patterns")
+    texts = [item for item in value if isinstance(item, str)]
+    patterns = [
+        _token_pattern(item, f"{where}[{i}]")
+        for i, item in enumerate(value)
+        if not isinstance(item, str)
+    ]
+    return tuple(text_list(texts, where)), tuple(patterns)
 
 
 def _general_questions(entry: Any) -> GeneralQuestions | None:

@@ -95,6 +95,14 @@ def test_statement(detector: MentionDetector, row: dict[str, Any]):
         ("it may be infected", None),  # "may" is not the month
         ("my face is red", None),
         ("5 days ago, or was it 2 days ago", 5),  # the longer counts
+        # Roman Urdu and Urdu script
+        ("do hafte ho gaye", 14),
+        ("تین ہفتے ہو گئے ہیں", 21),
+        ("نو دن پہلے", 9),
+        ("parson karwaya tha", 2),
+        ("پرسوں کروایا تھا", 2),
+        ("کل علاج ہوا تھا", 1),
+        ("کل کروانا ہے", None),  # tomorrow: still to come
     ],
 )
 def test_days_since_treatment(text: str, days: int | None):

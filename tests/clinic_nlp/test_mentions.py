@@ -94,6 +94,36 @@ def test_a_custom_vocabulary(tmp_path: Path) -> None:
     ]
 
 
+def test_emphatic_particles_may_sit_inside_any_term(tmp_path: Path) -> None:
+    path = tmp_path / "terms.yml"
+    path.write_text(
+        "emphatic_particles: [hi, bhi]\n"
+        "codes:\n  x:\n    source: [s.txt]\n    phrases: [ruk nahi raha]\n"
+        "    patterns: [[{LOWER: band}, {LOWER: nahi}]]\n"
+        "not_contraindications: [[{LOWER: band}, {LOWER: nahi}, {LOWER: kiya}]]\n",
+        encoding="utf-8",
+    )
+    detector = MentionDetector(load_vocabulary(path))
+    found = [
+        m.text
+        for text in ("ruk hi nahi raha", "band bhi nahi", "ruk nahi raha")
+        for m in detector.detect(text)
+    ]
+    assert found == ["ruk hi nahi raha", "band bhi nahi", "ruk nahi raha"]
+    # a not-contraindication pattern, with a particle too, hides the term inside it
+    assert detector.detect("band hi nahi kiya") == []
+    # only the listed particles: other words still break a phrase
+    assert detector.detect("ruk abhi nahi raha") == []
+
+
+def test_scars_of_wounds_are_no_open_wound_unless_they_grow_thick(
+    detector: MentionDetector,
+) -> None:
+    assert flagged_codes(detector.detect("zakhm ke nishan hain")) == set()
+    assert flagged_codes(detector.detect("zakhm ke nishan mote ho jate hain")) == {"keloid_history"}
+    assert flagged_codes(detector.detect("zakhm hai chehre pe")) == {"open_wound"}
+
+
 def test_dropping_an_unknown_default_rule_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "terms.yml"
     path.write_text(

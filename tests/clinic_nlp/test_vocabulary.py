@@ -82,6 +82,14 @@ def test_words_like_no_and_on_stay_words(tmp_path: Path) -> None:
             " terminated_by: [PAST]}]\n",
             "terminated_by must name categories",
         ),
+        (
+            "codes:\n  x: {source: [s], phrases: [a]}\nnot_contraindications: [b, [c]]\n",
+            "not_contraindications[1]: a pattern is a list",
+        ),
+        (
+            "codes:\n  x: {source: [s], phrases: [a]}\nemphatic_particles: [hi, 2]\n",
+            "emphatic_particles: expected a list of non-empty texts",
+        ),
     ],
 )
 def test_malformed_files_say_where(tmp_path: Path, text: str, message: str) -> None:
