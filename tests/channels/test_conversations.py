@@ -5,7 +5,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import pytest
 import requests
 
 from actions.questionnaire import load_questionnaire
@@ -14,7 +13,6 @@ from tests.channels.fakes import WHATSAPP_VERIFY_TOKEN, FakeGraphApi, FakeTwilio
 from tests.channels.webhooks import (
     meta_request,
     new_message_id,
-    new_twilio_sender,
     new_wa_id,
     reply_payload,
     status_payload,
@@ -91,11 +89,6 @@ def asks_or_ends(replies: list[dict]) -> bool:
     return bool(replies) and (
         replies[-1]["type"] == "interactive" or bool(REFERENCE.search(body_text(replies[-1])))
     )
-
-
-@pytest.fixture
-def patient(bot: RunningBot, fake_graph_api: FakeGraphApi) -> WhatsAppPatient:
-    return WhatsAppPatient(bot, fake_graph_api, new_wa_id())
 
 
 def test_the_verification_handshake(patient):
@@ -219,11 +212,6 @@ class TwilioPatient:
         )
         assert answer.status_code == 204
         return self.twilio.sent_to(self.number)[before:]
-
-
-@pytest.fixture
-def twilio_patient(bot: RunningBot, fake_twilio_api: FakeTwilioApi) -> TwilioPatient:
-    return TwilioPatient(bot, fake_twilio_api, new_twilio_sender())
 
 
 def test_twilio_a_question_gets_its_answer(twilio_patient):

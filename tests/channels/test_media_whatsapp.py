@@ -15,17 +15,13 @@ from clinic_store.handoffs import HandoffStore
 from clinic_store.media import MediaStore
 from clinic_store.outbox import Outbox
 from clinic_store.staff_users import StaffUsers
-from tests.channels.fakes import FakeGraphApi, FakeTwilioApi
 from tests.channels.test_conversations import (
     TOP_LEVEL,
-    TwilioPatient,
     WhatsAppPatient,
     body_text,
 )
 from tests.channels.webhooks import (
     media_payload,
-    new_twilio_sender,
-    new_wa_id,
     twilio_headers,
     twilio_media_form,
 )
@@ -38,16 +34,6 @@ REFERENCE = re.compile(r"\bMN-[A-Z0-9]{6}\b")
 PHOTO = b"\xff\xd8\xff\xe0 a photo of a red cheek " * 100
 SILENCE_S = 2.0
 STAFF_LOGIN = ("media.nurse", "a long test password")
-
-
-@pytest.fixture
-def patient(bot, fake_graph_api: FakeGraphApi) -> WhatsAppPatient:
-    return WhatsAppPatient(bot, fake_graph_api, new_wa_id())
-
-
-@pytest.fixture
-def twilio_patient(bot, fake_twilio_api: FakeTwilioApi) -> TwilioPatient:
-    return TwilioPatient(bot, fake_twilio_api, new_twilio_sender())
 
 
 @pytest.fixture(scope="module")

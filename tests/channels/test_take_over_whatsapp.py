@@ -9,18 +9,15 @@ the patient at once.
 import re
 import time
 
-import pytest
 import sqlalchemy as sa
 
 from clinic_store.database import engine_for
 from tests.channels.fakes import (
     TWILIO_TEMPLATE_CONTENT_SID,
     WHATSAPP_TEMPLATE_NAME,
-    FakeGraphApi,
-    FakeTwilioApi,
 )
-from tests.channels.test_conversations import TwilioPatient, WhatsAppPatient, body_text
-from tests.channels.webhooks import new_twilio_sender, new_wa_id, text_payload
+from tests.channels.test_conversations import body_text
+from tests.channels.webhooks import text_payload
 from tests.e2e.conversation import response_text
 from tests.servers import eventually
 from tests.staff_api import staff_api, take_over, transcript
@@ -29,16 +26,6 @@ REFERENCE = re.compile(r"\bMN-[A-Z0-9]{6}\b")
 # Long enough for a reply the bot should not send to have arrived at the fake.
 SILENCE_S = 2.0
 A_DAY_AND_AN_HOUR_S = 25 * 3600
-
-
-@pytest.fixture
-def patient(bot, fake_graph_api: FakeGraphApi) -> WhatsAppPatient:
-    return WhatsAppPatient(bot, fake_graph_api, new_wa_id())
-
-
-@pytest.fixture
-def twilio_patient(bot, fake_twilio_api: FakeTwilioApi) -> TwilioPatient:
-    return TwilioPatient(bot, fake_twilio_api, new_twilio_sender())
 
 
 def written(bot, conversation_id: str) -> list[tuple[str, str]]:
