@@ -11,7 +11,7 @@ recorded in the history and shown in the lists ("assigned to me") instead of sen
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -37,7 +37,7 @@ from clinic_store.models import (
     StaffUser,
     staff_name,
 )
-from clinic_store.views import HandoffView
+from clinic_store.views import HandoffView, row_values
 
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
 NAME_LENGTH = 200  # Handoff.contact_name
@@ -59,7 +59,7 @@ class NoteView:
 
     @classmethod
     def of(cls, row: HandoffNote) -> NoteView:
-        return cls(**{field.name: getattr(row, field.name) for field in fields(cls)})
+        return cls(**row_values(cls, row))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -85,7 +85,7 @@ class HistoryEntry:
 
     @classmethod
     def of(cls, row: HandoffEvent) -> HistoryEntry:
-        values = {field.name: getattr(row, field.name) for field in fields(cls)}
+        values = row_values(cls, row)
         return cls(**{**values, "details": dict(row.details)})
 
     def to_json(self) -> dict[str, Any]:

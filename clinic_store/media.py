@@ -18,7 +18,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from clinic_store.attempts import AttemptLog
 from clinic_store.database import iso, utcnow
 from clinic_store.models import ACTIVE_STATUSES, PENDING, STORED, TOO_LARGE, Handoff, MediaFile
+from clinic_store.views import row_values
 
 # What the channels send the bot for media (an intent payload; channels/media_messages.py),
 # and the key of its metadata that lists the recorded items (`{"id", "kind"}` each).
@@ -73,7 +74,7 @@ class MediaView:
 
     @classmethod
     def of(cls, row: MediaFile) -> MediaView:
-        return cls(**{field.name: getattr(row, field.name) for field in fields(cls)})
+        return cls(**row_values(cls, row))
 
     def to_json(self) -> dict[str, Any]:
         """What staff and the API see (never where it was fetched from)."""

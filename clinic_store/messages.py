@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from clinic_store.models import (
     staff_name,
 )
 from clinic_store.settings import get_settings
+from clinic_store.views import row_values
 
 # The domain response the assistant says when staff hand a conversation back; its text
 # is read from the domain file (and its Urdu translation), so the clinic edits it in one place.
@@ -64,7 +65,7 @@ class MessageView:
 
     @classmethod
     def of(cls, row: ConversationMessage) -> MessageView:
-        return cls(**{field.name: getattr(row, field.name) for field in fields(cls)})
+        return cls(**row_values(cls, row))
 
     def to_json(self) -> dict[str, Any]:
         return {

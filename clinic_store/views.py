@@ -11,6 +11,11 @@ from clinic_store.database import iso
 from clinic_store.models import Handoff, Notification
 
 
+def row_values(view: type, row: Any) -> dict[str, Any]:
+    """The row's values for the fields of the view dataclass `view` (same names)."""
+    return {field.name: getattr(row, field.name) for field in fields(view)}
+
+
 @dataclass(frozen=True)
 class HandoffView:
     """A hand-off as it was when read; see `Handoff` for the fields."""
@@ -45,7 +50,7 @@ class HandoffView:
 
     @classmethod
     def of(cls, row: Handoff) -> HandoffView:
-        values = {field.name: getattr(row, field.name) for field in fields(cls)}
+        values = row_values(cls, row)
         # Copies of the JSON columns, so the view shares nothing with the session.
         booking = dict(row.booking) if row.booking else None
         copies = {"reasons": tuple(row.reasons), "answers": dict(row.answers), "booking": booking}
@@ -122,7 +127,7 @@ class NotificationView:
 
     @classmethod
     def of(cls, row: Notification) -> NotificationView:
-        return cls(**{field.name: getattr(row, field.name) for field in fields(cls)})
+        return cls(**row_values(cls, row))
 
 
 @dataclass(frozen=True)
