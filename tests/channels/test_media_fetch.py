@@ -136,17 +136,22 @@ async def test_a_failed_fetch_is_retried_later_and_then_stored(
     assert MediaStore().get(media.id).status == "stored"
 
 
-async def test_a_fetch_failing_every_time_is_given_up_and_staff_are_told(
-    media_dir, fetch, fake_graph_api, clock
-):
-    handoff = HandoffStore().raise_handoff(
-        conversation_id="447700900002",
+def open_handoff(conversation_id: str, reason: str):
+    """An open WhatsApp hand-off in the conversation, so staff can be told about its files."""
+    return HandoffStore().raise_handoff(
+        conversation_id=conversation_id,
         channel="whatsapp",
-        reasons=["human_requested"],
+        reasons=[reason],
         answers={},
         summary="",
         notify_channels=[],
     )
+
+
+async def test_a_fetch_failing_every_time_is_given_up_and_staff_are_told(
+    media_dir, fetch, fake_graph_api, clock
+):
+    handoff = open_handoff("447700900002", "human_requested")
     media = record("whatsapp", "no-such-media", conversation="447700900002")
     for _ in range(3):
         await fetch.run_once()
@@ -159,14 +164,7 @@ async def test_a_fetch_failing_every_time_is_given_up_and_staff_are_told(
 async def test_an_oversized_file_is_not_stored_and_staff_are_told(
     media_dir, fetch, fake_graph_api, fake_twilio_api
 ):
-    handoff = HandoffStore().raise_handoff(
-        conversation_id="447700900003",
-        channel="whatsapp",
-        reasons=["post_treatment_review"],
-        answers={},
-        summary="",
-        notify_channels=[],
-    )
+    handoff = open_handoff("447700900003", "post_treatment_review")
     big = b"x" * (LIMIT + 1)
     cloud = record("whatsapp", fake_graph_api.add_file(big), conversation="447700900003")
     twilio = record("twilio", fake_twilio_api.media_url(fake_twilio_api.add_file(big)))
