@@ -42,6 +42,12 @@ def test_goodbye_and_thanks(bot, sender):
     assert "Take care" in bot.send(sender, "bye for now")[0]["text"]
 
 
+def test_no_to_anything_else_ends_the_conversation_instead_of_asking_again(bot, sender):
+    (asked,) = bot.send(sender, "no")
+    assert asked["text"] == "Is there anything else I can help you with?"
+    assert "Take care" in bot.send(sender, "no")[0]["text"]
+
+
 def test_gibberish_asks_to_rephrase_then_offers_staff(bot, sender):
     first = bot.send(sender, "blorp zzkq wibble fnord")
     assert first[0]["text"].startswith("Sorry, I didn't quite understand")
