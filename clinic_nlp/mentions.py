@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from clinic_nlp.urdu_script import standard_urdu_letters
 from clinic_nlp.vocabulary import (
+    ContextRuleSpec,
     GeneralQuestions,
     TokenPattern,
     Vocabulary,
@@ -246,6 +247,7 @@ def _build_pipeline(vocabulary: Vocabulary) -> Language:
         "medspacy_target_matcher", config={"phrase_matcher_attr": _MATCH_ATTR}
     )
     particles = vocabulary.emphatic_particles
+    labels = {entry.code for entry in vocabulary.codes}
     for label, phrases, patterns in [
         *((entry.code, entry.phrases, entry.patterns) for entry in vocabulary.codes),
         (
@@ -290,6 +292,14 @@ def _build_pipeline(vocabulary: Vocabulary) -> Language:
                 terminated_by=set(spec.terminated_by) or None,
             )
             for spec in vocabulary.context_rules
+            if _applies_to_some_term(spec, labels)
         ]
     )
     return nlp
+
+
+def _applies_to_some_term(spec: ContextRuleSpec, labels: set[str]) -> bool:
+    # A rule kept for other terms (the contraindications' "how do I avoid", in the
+    # triage's pipeline) would still win over the shorter rules it overlaps and
+    # then modify nothing: "how do I avoid getting infected" was read as a report.
+    return spec.allowed_types is None or bool(spec.allowed_types & labels)
