@@ -9,7 +9,8 @@ RASA := $(BIN)/rasa
 MODEL := models/clinic.tar.gz
 WEBCHAT_BUNDLE := webchat/static/vendor/rasa-webchat.js
 # The Urdu translations (domain/urdu/, *_ur.yml) are read by the Rasa server at start, not trained.
-TRAINING_FILES := config.yml $(shell find domain data -name '*.yml' -not -path 'domain/urdu/*' -not -name '*_ur.yml' 2>/dev/null)
+# The Urdu glossary shapes the sentence features the classifiers learn from (clinic_nlp/urdu_gloss.py).
+TRAINING_FILES := config.yml content/urdu_gloss.yml $(shell find domain data -name '*.yml' -not -path 'domain/urdu/*' -not -name '*_ur.yml' 2>/dev/null)
 
 # A clinic's bot must not send usage data anywhere: every Rasa command below
 # (and every process started from here) inherits this.

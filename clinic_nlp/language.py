@@ -2,7 +2,9 @@
 
 Patients in Multan write English, Roman Urdu ("kya is mein dard hota hai?") or
 Urdu script ("کیا اس میں درد ہوتا ہے؟"). Urdu script is told by its Unicode
-ranges; Roman Urdu by its function words, a list kept in content/languages.yml.
+ranges; Roman Urdu by its words: those listed in content/languages.yml and the
+Latin-letter words of the Urdu glossary (content/urdu_gloss.yml) that English
+does not use too.
 The language-ID packages on PyPI (langid, lingua, fastText's, CLD3) know Urdu
 only in Urdu script and take Roman Urdu for some other language, so a word list
 decides it here.
@@ -25,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from clinic_nlp.urdu_gloss import Glossary, get_glossary
 from clinic_nlp.vocabulary import REPO_ROOT, VocabularyError, read_content, text_list
 from clinic_store.languages import (
     ENGLISH,
@@ -60,8 +63,10 @@ class LanguageWords:
     switch_fillers: frozenset[str]
 
 
-def load_language_words(path: Path | str | None = None) -> LanguageWords:
-    """Read and check languages.yml."""
+def load_language_words(
+    path: Path | str | None = None, glossary: Glossary | None = None
+) -> LanguageWords:
+    """Read and check languages.yml; the glossary adds its Roman Urdu words."""
     path = Path(path) if path is not None else DEFAULT_PATH
     data = read_content(path)
     if not isinstance(data, dict):
@@ -83,7 +88,8 @@ def load_language_words(path: Path | str | None = None) -> LanguageWords:
     return LanguageWords(
         minimum,
         float(share),
-        frozenset(_plain(w) for w in text_list(data.get("roman_urdu_words"), "roman_urdu_words")),
+        frozenset(_plain(w) for w in text_list(data.get("roman_urdu_words"), "roman_urdu_words"))
+        | (glossary or get_glossary()).roman_urdu_words(),
         names,
         frozenset(_plain(w) for w in text_list(switch.get("fillers"), "switch.fillers")),
     )

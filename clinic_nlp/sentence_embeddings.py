@@ -14,18 +14,28 @@ aligns sub-word embeddings with Rasa's tokens. Two things differ from it:
   message than eager execution, and single messages seen before (button
   answers, common questions) are taken from a cache;
 - each word's word pieces are remembered: Rasa asks the (pure Python)
-  tokenizer word by word, and the same words come back in every message.
+  tokenizer word by word, and the same words come back in every message;
+- in a message in Roman Urdu or Urdu script, the model reads each word that has
+  an English gloss as that gloss (clinic_nlp/urdu_gloss.py), since it knows no Urdu.
 """
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 import tensorflow as tf
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.constants import NUMBER_OF_SUB_TOKENS, TOKENS_NAMES
 from rasa.nlu.featurizers.dense_featurizer.lm_featurizer import LanguageModelFeaturizer
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.tensorflow.model_data import ragged_array_to_ndarray
+
+from clinic_nlp.language import detect_language
+from clinic_nlp.urdu_gloss import get_glossary, gloss_key, glossary_digest
+from clinic_store.languages import ROMAN_URDU, URDU
 
 # Short messages only (button answers, common questions), so the cache stays
 # small: at most 1,024 x 32 tokens x 384 floats, about 50 MB. Long messages are
@@ -35,6 +45,7 @@ EMBEDDING_CACHE_SIZE = 1024
 CACHED_MAX_TOKENS = 32
 # Distinct words, each a few word pieces: well under a megabyte.
 WORD_PIECE_CACHE_SIZE = 8192
+GLOSSED_LANGUAGES = frozenset({ROMAN_URDU, URDU})
 
 
 def packaged_model_dir() -> str:
@@ -51,6 +62,11 @@ class PackagedSentenceEmbeddingFeaturizer(LanguageModelFeaturizer):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {**LanguageModelFeaturizer.get_default_config(), "model_name": "bert"}
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        # The glossary changes the features the classifiers are trained on.
+        return glossary_digest()
 
     def _load_model_metadata(self) -> None:
         self._config = {**self._config, "model_weights": packaged_model_dir()}
@@ -77,6 +93,23 @@ class PackagedSentenceEmbeddingFeaturizer(LanguageModelFeaturizer):
             tf.constant(padded_token_ids, dtype=tf.int32),
             tf.constant(batch_attention_mask, dtype=tf.int32),
         ).numpy()
+
+    def _tokenize_example(self, message: Message, attribute: str) -> Tuple[List[Token], List[int]]:
+        if attribute != TEXT or detect_language(message.get(TEXT) or "") not in GLOSSED_LANGUAGES:
+            return super()._tokenize_example(message, attribute)
+        glosses = get_glossary().glosses
+        # Rasa's loop, with each word's word pieces taken from its gloss: a token
+        # keeps its own text and offsets, so entities and alignment are unchanged.
+        tokens, token_ids = [], []
+        for token in message.get(TOKENS_NAMES[attribute]):
+            ids, strings = self._lm_tokenize(glosses.get(gloss_key(token.text), token.text))
+            if not ids:
+                continue
+            ids, strings = self._lm_specific_token_cleanup(ids, strings)
+            token_ids += ids
+            token.set(NUMBER_OF_SUB_TOKENS, len(strings))
+            tokens.append(token)
+        return tokens, token_ids
 
     def _lm_tokenize(self, text: str) -> Tuple[List[int], List[str]]:
         token_ids, token_strings = self._word_pieces(text)

@@ -33,6 +33,10 @@ ENGLISH = [
     "Is there any downtime after the treatment?",
     "Assalam o alaikum, where is your clinic in Multan exactly?",
     "Salam, how long does a session take?",
+    # Glossary words English uses too (content/urdu_gloss.yml's also_english).
+    "I had a bad day and my face is red, is that normal?",
+    "my main worry is the pain",
+    "can I go to the salon in a week",
 ]
 ROMAN_URDU = [
     "kya is mein dard hota hai?",
@@ -50,6 +54,9 @@ ROMAN_URDU = [
     "is it safe? mujhe darr lagta hai",
     "theek hai",
     "doctor sahab se baat karni hai",
+    # Words of the Urdu glossary only, none in languages.yml's own list.
+    "farq kab nazar aayega",
+    "aapka clinic kis jagah pe hai",
 ]
 URDU = [
     "کیا اس میں درد ہوتا ہے؟",

@@ -1,0 +1,73 @@
+"""The Urdu glossary (content/urdu_gloss.yml) and the sentence embeddings read through it."""
+
+import numpy as np
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+
+from clinic_nlp.sentence_embeddings import PackagedSentenceEmbeddingFeaturizer
+from clinic_nlp.urdu_gloss import gloss_key, glossary_digest, load_glossary
+from clinic_nlp.vocabulary import VocabularyError
+from tests.clinic_nlp.test_sentence_embeddings import featurize
+
+
+@pytest.fixture(scope="module")
+def embed():
+    context = ExecutionContext(GraphSchema({}), node_name="embeddings")
+    featurizer = PackagedSentenceEmbeddingFeaturizer.create(
+        PackagedSentenceEmbeddingFeaturizer.get_default_config(), None, None, context
+    )
+    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+    return lambda *texts: featurize(featurizer, tokenizer, *texts)
+
+
+def test_the_clinic_glossary_loads_and_covers_the_common_words():
+    glosses = load_glossary().glosses
+    assert glosses["dard"] == glosses[gloss_key("درد")] == "pain"
+    assert glosses["kitne"] == "how many"
+    # Arabic letter forms and vowel marks are looked up as the Urdu letters.
+    assert gloss_key("كيا") == gloss_key("کیا") and gloss_key("اُردو") == gloss_key("اردو")
+
+
+def test_a_roman_urdu_message_is_embedded_as_its_english_gloss(embed):
+    roman, gloss = embed("kya is mein dard hota hai", "what this in pain happens is")
+    np.testing.assert_allclose(roman, gloss, atol=1e-5)
+
+
+def test_the_urdu_question_lands_nearer_its_english_question_than_another_topic(embed):
+    urdu, pain, price = embed("کیا اس میں درد ہوتا ہے؟", "does it hurt?", "how much does it cost?")
+    cosine = lambda a, b: float(a @ b / np.linalg.norm(a) / np.linalg.norm(b))  # noqa: E731
+    assert cosine(urdu, pain) > cosine(urdu, price)
+
+
+def test_an_english_message_is_not_glossed(embed):
+    # "is", "main" and "to" have glosses, but this message is English.
+    english, as_written = embed("my main worry is going to the gym", "my main worry is going to the gym")
+    np.testing.assert_allclose(english, as_written)
+    (glossed,) = embed("my I worry this going then the gym")
+    assert not np.allclose(english, glossed, atol=1e-3)
+
+
+def test_a_word_under_two_glosses_is_refused(tmp_path):
+    path = tmp_path / "gloss.yml"
+    path.write_text("gloss:\n  pain: [dard]\n  ache: [Dard]\n", encoding="utf-8")
+    with pytest.raises(VocabularyError, match="'Dard' is under both 'pain' and 'ache'"):
+        load_glossary(path)
+
+
+def test_also_english_words_must_have_a_gloss_and_do_not_count_as_roman_urdu(tmp_path):
+    path = tmp_path / "gloss.yml"
+    path.write_text("gloss:\n  bad: [bad]\n  pain: [dard]\nalso_english: [bad]\n", encoding="utf-8")
+    assert load_glossary(path).roman_urdu_words() == {"dard"}
+    path.write_text("gloss:\n  pain: [dard]\nalso_english: [main]\n", encoding="utf-8")
+    with pytest.raises(VocabularyError, match="without a gloss"):
+        load_glossary(path)
+
+
+def test_the_glossary_is_part_of_the_featurizers_fingerprint(tmp_path):
+    path = tmp_path / "gloss.yml"
+    path.write_text("gloss:\n  pain: [dard]\n", encoding="utf-8")
+    before = glossary_digest(path)
+    path.write_text("gloss:\n  pain: [dard, dardd]\n", encoding="utf-8")
+    assert glossary_digest(path) != before
+    assert PackagedSentenceEmbeddingFeaturizer.fingerprint_addon({}) == glossary_digest()
