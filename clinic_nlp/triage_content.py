@@ -111,6 +111,9 @@ def load_triage(
         + tuple(context_rule(i, rule) for i, rule in enumerate(extra_rules)),
         dropped_default_rules=shared.dropped_default_rules,
         emphatic_particles=shared.emphatic_particles,
+        # The same test as for conditions: "could the tiny holes get infected?",
+        # with nothing of the writer or of now in it, asks in general.
+        general_questions=shared.general_questions,
     )
     return TriageContent(
         effects={effect.name: effect for effect in effects},
