@@ -37,10 +37,6 @@ class Phrasings:
     closers: tuple[str, ...]
     small_talk: dict[str, tuple[str, ...]]
 
-    def faq_variants(self, question: str) -> list[str]:
-        """Every way a visitor may type `question` (each opener with each closer)."""
-        return [f"{opener}{question}{closer}" for opener in self.openers for closer in self.closers]
-
 
 @cache
 def phrasings() -> Phrasings:

@@ -13,6 +13,7 @@ import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,10 @@ REASONS_SLOT = "handoff_reasons"
 # FAQ topics answered by a response of their own rather than `utter_faq/<topic>`
 # (cost comes with the clinic's price notes: actions/clinic.py).
 TOPIC_RESPONSES = {"utter_clinic_cost": "cost"}
+# FAQ topics split off one that covered them when older rounds were written: there,
+# the finer answer is right where the old topic is expected. "Who performs it"
+# was part of safety up to English round 13 and Urdu round 4 (topics.md).
+SPLIT_TOPICS = {"practitioner": ("safety", {"": 13, "urdu": 4})}
 NOT_CONTRAINDICATIONS = frozenset(
     {URGENT_REASON, "post_treatment_review", "human_requested", "repeated_fallback"}
     | {"consultation_request"}
@@ -79,6 +84,16 @@ def load_round(path: Path) -> list[dict[str, Any]]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
 
 
+def _topic_as_expected(topic: str, path: Path) -> str:
+    """The topic an answer counts as in the round at `path` (see SPLIT_TOPICS)."""
+    if topic not in SPLIT_TOPICS:
+        return topic
+    parent, last_rounds = SPLIT_TOPICS[topic]
+    series = "" if path.parent == BLIND_DIR else path.parent.name
+    number = int(path.stem.removeprefix("round"))
+    return parent if number <= last_rounds.get(series, 0) else topic
+
+
 def _events(bot: RunningBot, sender: str) -> list[dict[str, Any]]:
     return exported_conversation(bot, sender)["events"]
 
@@ -111,7 +126,7 @@ def _raised_reasons(events: list[dict[str, Any]]) -> set[str]:
     return {reason for value in _slot_values(events, REASONS_SLOT) for reason in value or []}
 
 
-def _faq(bot: RunningBot, message: dict[str, Any]) -> Outcome:
+def _faq(bot: RunningBot, message: dict[str, Any], path: Path) -> Outcome:
     sender = _new_sender()
     bot.send(sender, message["text"])
     events = _events(bot, sender)
@@ -121,7 +136,7 @@ def _faq(bot: RunningBot, message: dict[str, Any]) -> Outcome:
         if r.startswith("utter_faq/") or r in TOPIC_RESPONSES
     ]
     wanted = {message["expect"], *(message.get("also") or [])}
-    right = bool(topics) and topics[0] in wanted
+    right = bool(topics) and _topic_as_expected(topics[0], path) in wanted
     got = topics[0] if topics else ",".join(_responses(events)) or "(nothing)"
     return Outcome(message["text"], "faq", message["expect"], got, right)
 
@@ -249,9 +264,9 @@ def _answer(bot: RunningBot, message: dict[str, Any]) -> Outcome:
     return Outcome(message["text"], "answer", message["expect"], got, got == message["expect"])
 
 
+# FAQ questions are scored by _faq, which also needs the round (SPLIT_TOPICS).
 SCORERS = {
     "answer": _answer,
-    "faq": _faq,
     "clinic": _intent,
     "report": _report,
     "disclosure": _disclosure,
@@ -269,7 +284,8 @@ def evaluate_round(bot: RunningBot, path: Path, workers: int = 4) -> RoundResult
     """Every message of one blind set, each in a conversation of its own."""
     messages = load_round(path)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        outcomes = list(pool.map(lambda m: SCORERS[m["kind"]](bot, m), messages))
+        scorers = {**SCORERS, "faq": partial(_faq, path=path)}
+        outcomes = list(pool.map(lambda m: scorers[m["kind"]](bot, m), messages))
     return RoundResult(round_name(path), outcomes)
 
 
