@@ -21,7 +21,7 @@ aligns sub-word embeddings with Rasa's tokens. Two things differ from it:
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
 import numpy as np
 import tensorflow as tf
@@ -64,7 +64,7 @@ class PackagedSentenceEmbeddingFeaturizer(LanguageModelFeaturizer):
         return {**LanguageModelFeaturizer.get_default_config(), "model_name": "bert"}
 
     @classmethod
-    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
         # The glossary changes the features the classifiers are trained on.
         return glossary_digest()
 

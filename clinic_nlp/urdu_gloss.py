@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from dataclasses import dataclass
 
 from clinic_nlp.urdu_script import standard_urdu_letters
 from clinic_nlp.vocabulary import REPO_ROOT, VocabularyError, read_content, text_list
@@ -67,7 +66,8 @@ def load_glossary(path: Path | str | None = None) -> Glossary:
                 raise VocabularyError(
                     f"{path}: '{word}' is under both '{glossary[key]}' and '{english}'"
                 )
-    also_english = frozenset(gloss_key(w) for w in text_list(data.get("also_english"), "also_english"))
+    listed = text_list(data.get("also_english"), "also_english")
+    also_english = frozenset(gloss_key(w) for w in listed)
     unknown = also_english - glossary.keys()
     if unknown:
         raise VocabularyError(f"{path}: 'also_english' words without a gloss: {sorted(unknown)}")
@@ -84,4 +84,3 @@ def glossary_digest(path: Path | str | None = None) -> str:
     """A digest of the glossary file, so a change to it retrains what depends on it."""
     path = Path(path) if path is not None else DEFAULT_PATH
     return hashlib.sha256(path.read_bytes()).hexdigest()
-

@@ -89,7 +89,7 @@ def _topic_as_expected(topic: str, path: Path) -> str:
     if topic not in SPLIT_TOPICS:
         return topic
     parent, last_rounds = SPLIT_TOPICS[topic]
-    series = "" if path.parent == BLIND_DIR else path.parent.name
+    series = "" if path.resolve().parent == BLIND_DIR else path.parent.name
     number = int(path.stem.removeprefix("round"))
     return parent if number <= last_rounds.get(series, 0) else topic
 
@@ -291,7 +291,7 @@ def evaluate_round(bot: RunningBot, path: Path, workers: int = 4) -> RoundResult
 
 def round_name(path: Path) -> str:
     """`round7`, or `urdu-round1` for a set in a folder of its own."""
-    return path.stem if path.parent == BLIND_DIR else f"{path.parent.name}-{path.stem}"
+    return path.stem if path.resolve().parent == BLIND_DIR else f"{path.parent.name}-{path.stem}"
 
 
 def summary_rows(result: RoundResult) -> list[tuple[str, str]]:
