@@ -60,6 +60,7 @@ def test_the_regions_decide_how_a_national_number_is_read():
         ("Sarah.", "Sarah"),
         ("it's Ali, Ali Raza", "Ali Raza"),  # the fuller name given after the first
         ("you can use Hina, thanks", "Hina"),
+        ("put me down as Farah Iqbal", "Farah Iqbal"),
         ("Sana Malik pls", "Sana Malik"),
         ("Ann, Jo Smith", "Ann"),
     ],
