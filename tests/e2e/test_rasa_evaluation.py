@@ -17,9 +17,10 @@ from tests.servers import REPO_ROOT
 MIN_INTENT_ACCURACY = 0.95
 MIN_FAQ_TOPIC_ACCURACY = 0.95
 # Roman Urdu, Urdu script and mixed (tests/nlu/heldout_urdu.yml): 90.5 % and 85.7 %
-# when its training data was added; the margin allows for a few messages.
-MIN_URDU_INTENT_ACCURACY = 0.85
-MIN_URDU_FAQ_TOPIC_ACCURACY = 0.80
+# when its training data was added, 96.4 % and 93.1 % with the English glossary
+# (content/urdu_gloss.yml); the margin allows for a few messages.
+MIN_URDU_INTENT_ACCURACY = 0.92
+MIN_URDU_FAQ_TOPIC_ACCURACY = 0.88
 
 
 def rasa_test(out: Path, *arguments: str) -> Path:
