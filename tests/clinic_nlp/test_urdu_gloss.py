@@ -49,26 +49,27 @@ def test_an_english_message_is_not_glossed(embed):
     assert not np.allclose(english, glossed, atol=1e-3)
 
 
-def test_a_word_under_two_glosses_is_refused(tmp_path):
+def _glossary_file(tmp_path, text: str):
     path = tmp_path / "gloss.yml"
-    path.write_text("gloss:\n  pain: [dard]\n  ache: [Dard]\n", encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_word_under_two_glosses_is_refused(tmp_path):
+    path = _glossary_file(tmp_path, "gloss:\n  pain: [dard]\n  ache: [Dard]\n")
     with pytest.raises(VocabularyError, match="'Dard' is under both 'pain' and 'ache'"):
         load_glossary(path)
 
 
 def test_also_english_words_must_have_a_gloss_and_do_not_count_as_roman_urdu(tmp_path):
-    path = tmp_path / "gloss.yml"
-    path.write_text("gloss:\n  bad: [bad]\n  pain: [dard]\nalso_english: [bad]\n", encoding="utf-8")
+    path = _glossary_file(tmp_path, "gloss:\n  bad: [bad]\n  pain: [dard]\nalso_english: [bad]\n")
     assert load_glossary(path).roman_urdu_words() == {"dard"}
-    path.write_text("gloss:\n  pain: [dard]\nalso_english: [main]\n", encoding="utf-8")
+    path = _glossary_file(tmp_path, "gloss:\n  pain: [dard]\nalso_english: [main]\n")
     with pytest.raises(VocabularyError, match="without a gloss"):
         load_glossary(path)
 
 
 def test_the_glossary_is_part_of_the_featurizers_fingerprint(tmp_path):
-    path = tmp_path / "gloss.yml"
-    path.write_text("gloss:\n  pain: [dard]\n", encoding="utf-8")
-    before = glossary_digest(path)
-    path.write_text("gloss:\n  pain: [dard, dardd]\n", encoding="utf-8")
-    assert glossary_digest(path) != before
+    before = glossary_digest(_glossary_file(tmp_path, "gloss:\n  pain: [dard]\n"))
+    assert glossary_digest(_glossary_file(tmp_path, "gloss:\n  pain: [dard, dardd]\n")) != before
     assert PackagedSentenceEmbeddingFeaturizer.fingerprint_addon({}) == glossary_digest()
