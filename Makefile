@@ -95,7 +95,7 @@ export ROMAN_URDU_REPLY_LANGUAGE ?= en
 # Twilio's REST API; empty: Twilio's own (tests point it at a fake).
 export TWILIO_API_URL ?=
 
-.PHONY: help install lock train webchat browser proxy run shell test validate evaluate bench lint clean
+.PHONY: help install lock train webchat browser proxy run shell test validate evaluate blind bench lint clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -149,6 +149,9 @@ shell: train  ## Chat with the bot in the terminal
 
 validate: install  ## Check the training data and domain for mistakes
 	$(RASA) data validate --domain domain --data data --config config.yml
+
+blind: train webchat  ## Every blind set, every message (make test scores the freshest FAQ only): results/blind-*.md
+	BLIND_ALL_KINDS=1 $(PYTHON) -m pytest tests/blind
 
 evaluate: train  ## NLU accuracy on the held-out paraphrases, and the conversation tests
 	$(RASA) test --model $(MODEL) --nlu tests/nlu --stories tests/conversations --out results --fail-on-prediction-errors

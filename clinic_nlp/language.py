@@ -59,6 +59,9 @@ class LanguageWords:
     # Two Roman Urdu words make a longer message Roman Urdu when they are this share of it.
     min_roman_urdu_share: float
     roman_urdu_words: frozenset[str]
+    # The glossary's Roman Urdu words: many, so they count only two at a time
+    # ("Jo Bloggs", "Zara Ahmed" are names, not Roman Urdu).
+    glossary_words: frozenset[str]
     switch_names: dict[str, str]  # a language's name as written -> `en` or `ur`
     switch_fillers: frozenset[str]
 
@@ -88,8 +91,8 @@ def load_language_words(
     return LanguageWords(
         minimum,
         float(share),
-        frozenset(_plain(w) for w in text_list(data.get("roman_urdu_words"), "roman_urdu_words"))
-        | (glossary or get_glossary()).roman_urdu_words(),
+        frozenset(_plain(w) for w in text_list(data.get("roman_urdu_words"), "roman_urdu_words")),
+        (glossary or get_glossary()).roman_urdu_words(),
         names,
         frozenset(_plain(w) for w in text_list(switch.get("fillers"), "switch.fillers")),
     )
@@ -119,10 +122,11 @@ def detect_language(text: str, words: LanguageWords | None = None) -> str | None
     latin_words = [w for w in found if LATIN_WORD.fullmatch(w)]
     if urdu_words and len(urdu_words) * 2 >= len(latin_words):
         return URDU
-    roman = sum(1 for word in latin_words if word in words.roman_urdu_words)
+    listed = sum(1 for word in latin_words if word in words.roman_urdu_words)
+    roman = sum(1 for w in latin_words if w in words.roman_urdu_words or w in words.glossary_words)
     share = roman / len(latin_words) if latin_words else 0
     if (roman >= 2 and share >= words.min_roman_urdu_share) or (
-        roman == 1 and len(latin_words) <= SHORT_MESSAGE_WORDS
+        listed >= 1 and roman == 1 and len(latin_words) <= SHORT_MESSAGE_WORDS
     ):
         return ROMAN_URDU
     if urdu_words:

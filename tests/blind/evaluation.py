@@ -280,9 +280,11 @@ def _new_sender() -> str:
     return f"blind-{uuid.uuid4().hex[:12]}"
 
 
-def evaluate_round(bot: RunningBot, path: Path, workers: int = 4) -> RoundResult:
-    """Every message of one blind set, each in a conversation of its own."""
-    messages = load_round(path)
+def evaluate_round(
+    bot: RunningBot, path: Path, workers: int = 4, kinds: frozenset[str] | None = None
+) -> RoundResult:
+    """Every message of one blind set (or those of `kinds`), each in a conversation of its own."""
+    messages = [m for m in load_round(path) if kinds is None or m["kind"] in kinds]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         scorers = {**SCORERS, "faq": partial(_faq, path=path)}
         outcomes = list(pool.map(lambda m: scorers[m["kind"]](bot, m), messages))

@@ -6,6 +6,8 @@ known_misses.yml beside this file: any other miss fails, so nothing gets worse
 unnoticed; the list is never a reason to change training data.
 """
 
+import os
+
 import pytest
 import yaml
 
@@ -28,9 +30,28 @@ KNOWN_MISSES = yaml.safe_load((BLIND_DIR / "known_misses.yml").read_text(encodin
 COPIED_MIN_WORDS = 7
 
 
+# make test scores every round's safety messages (reports, conditions, contact
+# replies, names, answers, small talk), but the FAQ and clinic questions of the
+# freshest rounds only: all of them took 8 of its minutes. `make blind` scores all.
+FRESHEST_ENGLISH, FRESHEST_URDU = 4, 2
+SAFETY_KINDS = frozenset({"report", "disclosure", "contact", "name", "answer", "other"})
+ALL_KINDS = os.environ.get("BLIND_ALL_KINDS") == "1"
+
+
+def _number(path) -> int:
+    return int(path.stem.removeprefix("round"))
+
+
+FULL_ROUNDS = frozenset(
+    sorted(ROUNDS, key=_number)[-FRESHEST_ENGLISH:]
+    + sorted(URDU_ROUNDS, key=_number)[-FRESHEST_URDU:]
+)
+
+
 @pytest.fixture(scope="module", params=ROUNDS + URDU_ROUNDS, ids=round_name)
 def scored(request, bot: RunningBot):
-    result = evaluate_round(bot, request.param)
+    full = ALL_KINDS or request.param in FULL_ROUNDS
+    result = evaluate_round(bot, request.param, kinds=None if full else SAFETY_KINDS)
     out = REPO_ROOT / "results"
     out.mkdir(exist_ok=True)
     (out / f"blind-{result.name}.md").write_text(markdown_report(result), encoding="utf-8")
@@ -48,6 +69,8 @@ def _new_misses(result, kind, category):
 
 def test_faq_questions_get_a_right_answer(scored):
     right, total = scored.accuracy("faq")
+    if not total:
+        pytest.skip("FAQ questions of the freshest rounds only (make blind: all)")
     floor = URDU_FAQ_FLOOR if scored.name.startswith("urdu-") else FAQ_FLOOR
     assert right / total >= floor, markdown_report(scored)
 
