@@ -20,7 +20,6 @@ clinic_store/languages.py's `reply_language()` tells which language to answer in
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from clinic_nlp.urdu_gloss import Glossary, get_glossary
+from clinic_nlp.urdu_script import without_vowel_marks
 from clinic_nlp.vocabulary import REPO_ROOT, VocabularyError, read_content, text_list
 from clinic_store.languages import (
     ENGLISH,
@@ -105,9 +105,8 @@ def get_language_words() -> LanguageWords:
 
 
 def _plain(text: str) -> str:
-    """`text` in lower case, without Urdu's vowel marks (zer, zabar, pesh...), which are
-    not letters and would split a word ("اُردو" is "اردو")."""
-    return "".join(c for c in text.casefold() if unicodedata.category(c) != "Mn")
+    """`text` in lower case, without Urdu's vowel marks."""
+    return without_vowel_marks(text.casefold())
 
 
 def _words(text: str) -> list[str]:

@@ -20,12 +20,11 @@ featurizer's fingerprint.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from clinic_nlp.urdu_script import standard_urdu_letters
+from clinic_nlp.urdu_script import standard_urdu_letters, without_vowel_marks
 from clinic_nlp.vocabulary import REPO_ROOT, VocabularyError, read_content, text_list
 
 DEFAULT_PATH = REPO_ROOT / "content" / "urdu_gloss.yml"
@@ -45,8 +44,7 @@ class Glossary:
 
 def gloss_key(word: str) -> str:
     """How a word is looked up: lower case, Urdu letter forms, no vowel marks."""
-    plain = standard_urdu_letters(word.casefold())
-    return "".join(c for c in plain if unicodedata.category(c) != "Mn")
+    return without_vowel_marks(standard_urdu_letters(word.casefold()))
 
 
 def load_glossary(path: Path | str | None = None) -> Glossary:

@@ -3,8 +3,11 @@
 Phones with an Arabic keyboard write Arabic letters where Urdu has its own
 (ي for ی, ك for ک, ه for ہ); the vocabulary is written with the Urdu ones. The
 replacement is letter for letter, so the positions of what is found in the
-standardised text are its positions in the text as sent.
+standardised text are its positions in the text as sent. Vowel marks are
+dropped where a word is looked up.
 """
+
+import unicodedata
 
 _ARABIC_TO_URDU = str.maketrans(
     {
@@ -20,3 +23,9 @@ _ARABIC_TO_URDU = str.maketrans(
 def standard_urdu_letters(text: str) -> str:
     """The text with Arabic letter forms replaced by their Urdu ones (same length)."""
     return text.translate(_ARABIC_TO_URDU)
+
+
+def without_vowel_marks(text: str) -> str:
+    """The text without Urdu's vowel marks (zer, zabar, pesh...), which are not
+    letters and would split a word ("اُردو" is "اردو")."""
+    return "".join(c for c in text if unicodedata.category(c) != "Mn")

@@ -89,9 +89,7 @@ def _topic_as_expected(topic: str, path: Path) -> str:
     if topic not in SPLIT_TOPICS:
         return topic
     parent, last_rounds = SPLIT_TOPICS[topic]
-    series = "" if path.resolve().parent == BLIND_DIR else path.parent.name
-    number = int(path.stem.removeprefix("round"))
-    return parent if number <= last_rounds.get(series, 0) else topic
+    return parent if round_number(path) <= last_rounds.get(_series(path), 0) else topic
 
 
 def _events(bot: RunningBot, sender: str) -> list[dict[str, Any]]:
@@ -291,9 +289,19 @@ def evaluate_round(
     return RoundResult(round_name(path), outcomes)
 
 
+def _series(path: Path) -> str:
+    """ "" for the English rounds beside this file, else the folder's name ("urdu")."""
+    return "" if path.resolve().parent == BLIND_DIR else path.parent.name
+
+
 def round_name(path: Path) -> str:
     """`round7`, or `urdu-round1` for a set in a folder of its own."""
-    return path.stem if path.resolve().parent == BLIND_DIR else f"{path.parent.name}-{path.stem}"
+    return f"{_series(path)}-{path.stem}" if _series(path) else path.stem
+
+
+def round_number(path: Path) -> int:
+    """7 for `round7.yml`."""
+    return int(path.stem.removeprefix("round"))
 
 
 def summary_rows(result: RoundResult) -> list[tuple[str, str]]:

@@ -19,6 +19,7 @@ from tests.blind.evaluation import (
     load_round,
     markdown_report,
     round_name,
+    round_number,
 )
 from tests.servers import REPO_ROOT, RunningBot
 
@@ -38,13 +39,9 @@ SAFETY_KINDS = frozenset({"report", "disclosure", "contact", "name", "answer", "
 ALL_KINDS = os.environ.get("BLIND_ALL_KINDS") == "1"
 
 
-def _number(path) -> int:
-    return int(path.stem.removeprefix("round"))
-
-
 FULL_ROUNDS = frozenset(
-    sorted(ROUNDS, key=_number)[-FRESHEST_ENGLISH:]
-    + sorted(URDU_ROUNDS, key=_number)[-FRESHEST_URDU:]
+    sorted(ROUNDS, key=round_number)[-FRESHEST_ENGLISH:]
+    + sorted(URDU_ROUNDS, key=round_number)[-FRESHEST_URDU:]
 )
 
 
