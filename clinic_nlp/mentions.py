@@ -18,7 +18,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from clinic_nlp.urdu_script import standard_urdu_letters
+from clinic_nlp.urdu_script import is_urdu_i, standard_urdu_letters
 from clinic_nlp.vocabulary import (
     ContextRuleSpec,
     GeneralQuestions,
@@ -196,7 +196,8 @@ def _is_personal(token: Token, words: GeneralQuestions) -> bool:
     if token.lower_ in words.present_time:
         return True
     after = token.i > 0 and token.nbor(-1).lower_ in words.not_personal_after
-    return token.lower_ in words.first_person and not after
+    postposition = token.text == "میں" and not is_urdu_i(token.doc.text, token.idx)
+    return token.lower_ in words.first_person and not (after or postposition)
 
 
 def _term_patterns(

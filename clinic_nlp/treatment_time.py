@@ -45,6 +45,12 @@ DATE_LIKE = re.compile(
 DAY_ORDINAL = re.compile(r"\b(?:on\s+)?(?:the\s+)?(\d{1,3})(?:st|nd|rd|th)\b")
 # "day 5 and still swollen": the fifth day after the treatment.
 DAY_NUMBER = re.compile(r"\bday\s+(\d{1,2})\b")
+# "my 2nd session" counts sessions; dateparser would read "2nd" as a day of the month.
+COUNTED_ORDINAL = re.compile(
+    r"\b\d{1,2}(?:st|nd|rd|th)\s+(?:sessions?|treatments?|times?|visits?|rounds?|appointments?)\b"
+)
+# "over a week", "more than 10 days": longer than the stretch named.
+LONGER_THAN = re.compile(r"\b(?:over|more than|longer than|past|beyond|upwards of)\s*$")
 MONTH_NAMES = "|".join(m.lower()[:3] + r"\w*" for m in calendar.month_name[1:])
 MONTH_BEFORE = re.compile(rf"\b(?:{MONTH_NAMES})\s*$")
 MONTH_AFTER = re.compile(rf"^\s*(?:of\s+)?(?:{MONTH_NAMES})\b")
@@ -176,13 +182,14 @@ def elapsed_days(text: str, now: datetime, words: TimeWords | None = None) -> in
     reads "2 weeks later" as a date to come: the distance is what counts.
     """
     words = words or get_time_words()
-    lowered = _rewritten(_normal(text), words)
+    lowered = COUNTED_ORDINAL.sub(" ", _rewritten(_normal(text), words))
     days = [int(match.group(1)) for match in DAY_NUMBER.finditer(lowered)]
     base = now.replace(tzinfo=None)
     settings = {"RELATIVE_BASE": base}
     for matched, when in search_dates(lowered, languages=["en"], settings=settings) or []:
         if _is_time_phrase(matched, words):
-            days.append(abs(base - when.replace(tzinfo=None)).days)
+            longer = LONGER_THAN.search(lowered[: lowered.find(matched)]) is not None
+            days.append(abs(base - when.replace(tzinfo=None)).days + longer)
     return max(days, default=None)
 
 

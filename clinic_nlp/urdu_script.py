@@ -7,6 +7,7 @@ standardised text are its positions in the text as sent. Vowel marks are
 dropped where a word is looked up.
 """
 
+import re
 import unicodedata
 
 _ARABIC_TO_URDU = str.maketrans(
@@ -29,3 +30,31 @@ def without_vowel_marks(text: str) -> str:
     """The text without Urdu's vowel marks (zer, zabar, pesh...), which are not
     letters and would split a word ("اُردو" is "اردو")."""
     return "".join(c for c in text if unicodedata.category(c) != "Mn")
+
+
+# Urdu script writes "I" and "in" alike (میں). It is "I" where a clause opens
+# ("میں حاملہ ہوں", "کیا میں ...", "اگر میں ...", "لگتا ہے میں ...": a
+# postposition never follows a verb), and "in" after a noun ("جلد میں
+# انفیکشن", an infection in the skin). Content files write
+# URDU_I_PLACEHOLDER in a regular expression where they mean "I".
+_CLAUSE_OPENERS = (
+    *("کیا", "اگر", "جب", "کہ", "اور", "لیکن", "مگر", "تو", "اب", "ابھی", "پھر", "شاید", "جی", "ہاں"),
+    *("ہے", "ہیں", "تھا", "تھی", "تھے", "ہوں", "ہو"),
+)
+URDU_I = (
+    r"(?:(?<![^\W\d_]\s)(?<![^\W\d_])"
+    + "".join(rf"|(?<={word}\s)" for word in _CLAUSE_OPENERS)
+    + r")میں\b"
+)
+URDU_I_PLACEHOLDER = "<URDU_I>"
+_URDU_I = re.compile(URDU_I)
+
+
+def with_urdu_i(pattern: str) -> str:
+    """A content file's regular expression with URDU_I_PLACEHOLDER spelt out."""
+    return pattern.replace(URDU_I_PLACEHOLDER, URDU_I)
+
+
+def is_urdu_i(text: str, start: int) -> bool:
+    """Whether the میں at `start` in `text` is "I" rather than "in"."""
+    return _URDU_I.match(standard_urdu_letters(text), start) is not None

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from clinic_nlp.urdu_script import with_urdu_i
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = REPO_ROOT / "content" / "clinical_terms.yml"
 
@@ -27,6 +29,9 @@ MODIFIER_CATEGORIES = frozenset(
         "FAMILY",
         "HYPOTHETICAL",
         "POSSIBLE_EXISTENCE",
+        # Words that only describe the term ("the cut I had"): no status of their
+        # own, matched so that an "I" inside them ends no clause.
+        "DESCRIPTION",
         "HISTORICAL",
         "LONG_AGO",
     }
@@ -254,6 +259,7 @@ def context_rule(index: int, rule: Any) -> ContextRuleSpec:
     if pattern is not None and not isinstance(pattern, str):
         pattern = _token_pattern(pattern, f"{where}.pattern")
     elif isinstance(pattern, str):
+        pattern = with_urdu_i(pattern)
         _check_regex(pattern, f"{where}.pattern")
     allowed = rule.get("allowed_types")
     terminated_by = frozenset(

@@ -26,7 +26,9 @@ from clinic_nlp.vocabulary import REPO_ROOT
         ("my sister is pregnant but I'm not", Status.OTHER_PERSON),
         ("I might be pregnant", Status.UNCERTAIN),
         ("what if I get pregnant?", Status.HYPOTHETICAL),
-        ("I was pregnant years ago", Status.LONG_AGO),
+        # Pregnancy is about now or lately: years ago it is over.
+        ("I was pregnant years ago", Status.RESOLVED),
+        ("I was pregnant last year", Status.HISTORICAL),
         # Precedence: someone else's uncertain pregnancy is someone else's.
         ("my sister might be pregnant", Status.OTHER_PERSON),
         ("my sister is not pregnant", Status.NEGATED),
@@ -35,6 +37,11 @@ from clinic_nlp.vocabulary import REPO_ROOT
 def test_status(detector: MentionDetector, text: str, status: Status) -> None:
     (mention,) = detector.detect(text)
     assert (mention.code, mention.status) == ("pregnancy", status)
+
+
+def test_a_condition_years_ago_is_long_ago(detector: MentionDetector) -> None:
+    (mention,) = detector.detect("I had eczema years ago")
+    assert mention.status == Status.LONG_AGO
 
 
 @pytest.mark.parametrize(
