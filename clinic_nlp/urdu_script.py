@@ -38,7 +38,8 @@ def without_vowel_marks(text: str) -> str:
 # انفیکشن", an infection in the skin). Content files write
 # URDU_I_PLACEHOLDER in a regular expression where they mean "I".
 _CLAUSE_OPENERS = (
-    *("کیا", "اگر", "جب", "کہ", "اور", "لیکن", "مگر", "تو", "اب", "ابھی", "پھر", "شاید", "جی", "ہاں"),
+    *("کیا", "اگر", "جب", "کہ", "اور", "لیکن", "مگر", "تو"),
+    *("اب", "ابھی", "پھر", "شاید", "جی", "ہاں"),
     *("ہے", "ہیں", "تھا", "تھی", "تھے", "ہوں", "ہو"),
 )
 URDU_I = (
