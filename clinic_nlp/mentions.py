@@ -69,6 +69,8 @@ _PRECEDENCE = (
     Status.HISTORICAL,
 )
 
+_HOW_COMMON = "HOW_COMMON"
+
 _CATEGORY_STATUS = {
     "NEGATED_EXISTENCE": Status.NEGATED,
     "FAMILY": Status.OTHER_PERSON,  # medspaCy's default family rules
@@ -166,12 +168,15 @@ def get_triage_detector() -> MentionDetector:
 
 
 def _context_status(span: Span) -> Status:
-    statuses = {
-        _CATEGORY_STATUS[modifier.category]
-        for modifier in span._.modifiers
-        if modifier.category in _CATEGORY_STATUS
-    }
-    return next((status for status in _PRECEDENCE if status in statuses), Status.POSITIVE)
+    categories = {modifier.category for modifier in span._.modifiers}
+    statuses = {_CATEGORY_STATUS[c] for c in categories if c in _CATEGORY_STATUS}
+    status = next((status for status in _PRECEDENCE if status in statuses), Status.POSITIVE)
+    # "my cousin got an infection, how common is that?": someone else's case told
+    # to ask how often it happens is a general question. The writer's own stays
+    # theirs ("I got an infection, how common is that?" is a report).
+    if status is Status.OTHER_PERSON and _HOW_COMMON in categories:
+        return Status.HYPOTHETICAL
+    return status
 
 
 def _asks_in_general(doc: Doc, span: Span, words: GeneralQuestions) -> bool:

@@ -32,6 +32,9 @@ MODIFIER_CATEGORIES = frozenset(
         # Words that only describe the term ("the cut I had"): no status of their
         # own, matched so that an "I" inside them ends no clause.
         "DESCRIPTION",
+        # A question of how often something happens ("how common is that?"):
+        # makes someone else's case a general question (clinic_nlp/mentions.py).
+        "HOW_COMMON",
         "HISTORICAL",
         "LONG_AGO",
     }
