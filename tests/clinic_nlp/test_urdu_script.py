@@ -1,10 +1,17 @@
-"""Urdu typed with Arabic letter forms (ي ك ه) is matched like Urdu (ی ک ہ)."""
+"""Urdu script: Arabic letter forms (ي ك ه) matched like Urdu (ی ک ہ), and میں as "I" or "in"."""
+
+import re
 
 import pytest
 
 from clinic_nlp import MentionDetector, load_vocabulary
 from clinic_nlp.triage_content import get_triage
-from clinic_nlp.urdu_script import standard_urdu_letters
+from clinic_nlp.urdu_script import (
+    URDU_I_PLACEHOLDER,
+    is_urdu_i,
+    standard_urdu_letters,
+    with_urdu_i,
+)
 
 
 def test_arabic_letter_forms_become_urdu_ones_letter_for_letter() -> None:
@@ -37,3 +44,24 @@ def test_a_mention_typed_with_arabic_letters_is_found_where_it_was_written(
     assert mention.code == code
     assert text[mention.start : mention.end] == mention.text
     assert mention.status.value == status
+
+
+@pytest.mark.parametrize(
+    ("text", "is_i"),
+    [
+        ("میں حاملہ ہوں", True),
+        ("کیا میں حاملہ ہو کر کروا سکتی ہوں", True),
+        ("اگر میں دوا لے رہی ہوں", True),
+        ("لگتا ہے میں حاملہ ہوں", True),
+        ("جلد میں انفیکشن ہے", False),
+        ("چہرے میں سوجن ہے", False),
+    ],
+)
+def test_urdu_i_is_told_from_the_postposition(text: str, is_i: bool) -> None:
+    assert is_urdu_i(text, text.index("میں")) is is_i
+
+
+def test_a_content_pattern_spells_out_the_placeholder() -> None:
+    pattern = re.compile(with_urdu_i(f"{URDU_I_PLACEHOLDER} بھی"))
+    assert pattern.search("اور میں بھی")
+    assert not pattern.search("جلد میں بھی")
