@@ -258,6 +258,12 @@ def context_rule(index: int, rule: Any) -> ContextRuleSpec:
     max_scope = rule.get("max_scope")
     if max_scope is not None and (not isinstance(max_scope, int) or max_scope <= 0):
         raise VocabularyError(f"{where}: max_scope must be a positive whole number")
+    if direction == "TERMINATE":
+        # medspaCy ends a rule's reach at a boundary only when their reaches
+        # overlap by its test, which misses a boundary whose whole-sentence reach
+        # contains the rule's shorter one ("I heard swelling is normal but mine is
+        # swollen shut" stayed hearsay past "but"). One token each side is inside.
+        max_scope = 1
     pattern = rule.get("pattern")
     if pattern is not None and not isinstance(pattern, str):
         pattern = _token_pattern(pattern, f"{where}.pattern")
