@@ -8,7 +8,8 @@ the classifier's intent as `classified_intent`) when
 
 - the message reports an effect of the person's own (not denied, not someone
   else's, not asked about) with a wording placing it after the treatment
-  (triage.yml's `after_treatment_cues` and `after_treatment_patterns`);
+  (triage.yml's `after_treatment_cues` and `after_treatment_patterns`) or
+  saying how long ago ("it's been a week": `time_gone_by_patterns`);
 - or it reports an urgent sign, the person's own or someone else's ("it won't
   stop bleeding"), and no contraindication: a cold sore or an infection with no
   word of the treatment is a disclosure before it. A sign that only names a
@@ -62,7 +63,7 @@ class PostTreatmentReportOverride(IntentOverride):
     def __init__(self, config: Dict[str, Any], content: TriageContent | None = None) -> None:
         super().__init__(config)
         content = content or get_triage()
-        self._cues = content.after_treatment
+        self._cues = content.after_treatment_or_time_gone_by
         self._urgent = frozenset(
             name
             for name, effect in content.effects.items()

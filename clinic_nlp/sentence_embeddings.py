@@ -34,7 +34,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.tensorflow.model_data import ragged_array_to_ndarray
 
 from clinic_nlp.language import detect_language
-from clinic_nlp.urdu_gloss import get_glossary, gloss_key, glossary_digest
+from clinic_nlp.urdu_gloss import get_glossary, glossary_digest
 from clinic_store.languages import ROMAN_URDU, URDU
 
 # Short messages only (button answers, common questions), so the cache stays
@@ -97,12 +97,13 @@ class PackagedSentenceEmbeddingFeaturizer(LanguageModelFeaturizer):
     def _tokenize_example(self, message: Message, attribute: str) -> Tuple[List[Token], List[int]]:
         if attribute != TEXT or detect_language(message.get(TEXT) or "") not in GLOSSED_LANGUAGES:
             return super()._tokenize_example(message, attribute)
-        glosses = get_glossary().glosses
+        glossary = get_glossary()
+        words = [token.text for token in message.get(TOKENS_NAMES[attribute])]
         # Rasa's loop, with each word's word pieces taken from its gloss: a token
         # keeps its own text and offsets, so entities and alignment are unchanged.
         tokens, token_ids = [], []
-        for token in message.get(TOKENS_NAMES[attribute]):
-            ids, strings = self._lm_tokenize(glosses.get(gloss_key(token.text), token.text))
+        for index, token in enumerate(message.get(TOKENS_NAMES[attribute])):
+            ids, strings = self._lm_tokenize(glossary.gloss(words, index) or token.text)
             if not ids:
                 continue
             ids, strings = self._lm_specific_token_cleanup(ids, strings)

@@ -74,12 +74,21 @@ class TriageContent:
     after_treatment_patterns: tuple[str, ...]
     codes_treatment_explains: frozenset[str]
     question_fallback_response: str
+    time_gone_by_patterns: tuple[str, ...] = ()
 
     @cached_property
     def after_treatment(self) -> re.Pattern[str]:
         """Any wording placing a report after the treatment: a cue, or a time since it."""
+        return self._any_of(self.after_treatment_patterns)
+
+    @cached_property
+    def after_treatment_or_time_gone_by(self) -> re.Pattern[str]:
+        """`after_treatment`, or time gone by ("it's been a week") beside an effect."""
+        return self._any_of((*self.after_treatment_patterns, *self.time_gone_by_patterns))
+
+    def _any_of(self, patterns: tuple[str, ...]) -> re.Pattern[str]:
         cues = (re.escape(cue) for cue in sorted(self.after_treatment_cues, key=len, reverse=True))
-        alternatives = "|".join([*cues, *self.after_treatment_patterns])
+        alternatives = "|".join([*cues, *patterns])
         return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
 
 
@@ -127,6 +136,9 @@ def load_triage(
             text_list(data.get("codes_treatment_explains"), "codes_treatment_explains")
         ),
         question_fallback_response=str(data["question_fallback_response"]),
+        time_gone_by_patterns=tuple(
+            text_list(data.get("time_gone_by_patterns"), "time_gone_by_patterns")
+        ),
     )
 
 

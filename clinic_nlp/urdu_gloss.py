@@ -20,9 +20,11 @@ featurizer's fingerprint.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from clinic_nlp.urdu_script import standard_urdu_letters, without_vowel_marks
 from clinic_nlp.vocabulary import REPO_ROOT, VocabularyError, read_content, text_list
@@ -31,15 +33,37 @@ DEFAULT_PATH = REPO_ROOT / "content" / "urdu_gloss.yml"
 
 
 @dataclass(frozen=True)
+class GlossAfterWord:
+    """Another gloss of some words right after certain words ("clinic ka pata": address),
+    unless one of `not_before` follows ("is ka pata nahi": don't know of it)."""
+
+    gloss: str
+    words: frozenset[str]
+    after: frozenset[str]
+    not_before: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Glossary:
     """What content/urdu_gloss.yml says."""
 
     glosses: dict[str, str]  # a word's `gloss_key` -> its English gloss
     also_english: frozenset[str]  # Latin-letter words English uses too
+    after_word: tuple[GlossAfterWord, ...] = ()
 
     def roman_urdu_words(self) -> frozenset[str]:
         """The words in Latin letters that only Roman Urdu uses."""
         return frozenset(w for w in self.glosses if w.isascii() and w not in self.also_english)
+
+    def gloss(self, words: Sequence[str], index: int) -> str | None:
+        """The gloss of `words[index]` where it stands, if it has one."""
+        key = gloss_key(words[index])
+        before = gloss_key(words[index - 1]) if index > 0 else ""
+        after = gloss_key(words[index + 1]) if index + 1 < len(words) else ""
+        for entry in self.after_word:
+            if key in entry.words and before in entry.after and after not in entry.not_before:
+                return entry.gloss
+        return self.glosses.get(key)
 
 
 def gloss_key(word: str) -> str:
@@ -69,7 +93,23 @@ def load_glossary(path: Path | str | None = None) -> Glossary:
     unknown = also_english - glossary.keys()
     if unknown:
         raise VocabularyError(f"{path}: 'also_english' words without a gloss: {sorted(unknown)}")
-    return Glossary(glossary, also_english)
+    after_word = data.get("after_word") or []
+    if not isinstance(after_word, list):
+        raise VocabularyError(f"{path}: 'after_word' must be a list")
+    return Glossary(glossary, also_english, tuple(map(_gloss_after_word, after_word)))
+
+
+def _gloss_after_word(entry: Any) -> GlossAfterWord:
+    if not isinstance(entry, dict) or not isinstance(entry.get("gloss"), str):
+        raise VocabularyError("after_word: every entry needs a text 'gloss'")
+    where = f"after_word.{entry['gloss']}"
+
+    def keys(field: str) -> frozenset[str]:
+        return frozenset(gloss_key(w) for w in text_list(entry.get(field), f"{where}.{field}"))
+
+    if not (keys("words") and keys("after")):
+        raise VocabularyError(f"{where}: 'words' and 'after' must list words")
+    return GlossAfterWord(entry["gloss"], keys("words"), keys("after"), keys("not_before"))
 
 
 @lru_cache(maxsize=1)

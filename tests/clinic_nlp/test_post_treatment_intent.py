@@ -58,6 +58,12 @@ def test_effects_become_treatment_effect_entities_with_their_status(pipeline):
         # So does a session had.
         "had my third session this morning and my face is quite red",
         "got my last treatment on monday and I'm still a bit swollen",
+        # So do a session that took place and time gone by.
+        "my pores look bigger than before, the session was 10 days ago",
+        "crusty bits on my chin on day 6",
+        "it's been a week and my skin is still peeling",
+        "do hafte ho gaye aur chehra abhi bhi laal hai",
+        "علاج کو دس دن ہو گئے ہیں اور چہرہ ابھی تک لال ہے",
         # Roman Urdu and Urdu script
         "treatment ke baad chehra laal hai, kya ye normal hai?",
         "khoon band nahi ho raha",
@@ -131,6 +137,8 @@ def test_other_messages_keep_their_intent(pipeline, text, classified, final):
         ("my face looks sunburnt since the treatment", "post_treatment_concern"),
         ("I have a cold sore since the treatment", "post_treatment_concern"),
         ("pus on my cheek since my session and I'm pregnant", "post_treatment_concern"),
+        # Time gone by is no treatment: the sunburn is disclosed.
+        ("I got sunburnt on holiday, it's been 3 days", "disclose_contraindication"),
     ],
 )
 def test_a_report_keeps_its_intent_only_when_the_triage_accounts_for_its_conditions(

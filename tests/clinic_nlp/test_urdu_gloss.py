@@ -73,3 +73,25 @@ def test_the_glossary_is_part_of_the_featurizers_fingerprint(tmp_path):
     before = glossary_digest(_glossary_file(tmp_path, "gloss:\n  pain: [dard]\n"))
     assert glossary_digest(_glossary_file(tmp_path, "gloss:\n  pain: [dard, dardd]\n")) != before
     assert PackagedSentenceEmbeddingFeaturizer.fingerprint_addon({}) == glossary_digest()
+
+
+@pytest.mark.parametrize(
+    ("text", "glossed"),
+    [
+        ("clinic ka pata kya hai", "address"),
+        ("کلینک کا پتہ بتا دیں", "address"),
+        ("mujhe pata nahi", "know"),
+        ("is ka pata nahi", "know"),
+        ("us ka pata karna hai", "know"),
+    ],
+)
+def test_pata_after_ka_is_an_address_unless_what_follows_makes_it_know(text, glossed):
+    words = text.split()
+    index = next(i for i, w in enumerate(words) if gloss_key(w) in {"pata", gloss_key("پتہ")})
+    assert load_glossary().gloss(words, index) == glossed
+
+
+def test_a_gloss_after_a_word_needs_its_words(tmp_path):
+    path = _glossary_file(tmp_path, "gloss:\n  know: [pata]\nafter_word:\n  - gloss: address\n")
+    with pytest.raises(VocabularyError, match="'words' and 'after' must list words"):
+        load_glossary(path)
