@@ -143,6 +143,7 @@ class TimeWords:
     past_words: tuple[str, ...] = ()
     future_before: tuple[str, ...] = ()
     follow_up_openers: tuple[str, ...] = ()
+    event_before: tuple[str, ...] = ()
 
 
 def read_treatment_time(text: str, now: datetime, words: TimeWords | None = None) -> Reading:
@@ -187,7 +188,7 @@ def elapsed_days(text: str, now: datetime, words: TimeWords | None = None) -> in
     base = now.replace(tzinfo=None)
     settings = {"RELATIVE_BASE": base}
     for matched, when in search_dates(lowered, languages=["en"], settings=settings) or []:
-        if _is_time_phrase(matched, words):
+        if _is_time_phrase(matched, words) and not _of_an_event(lowered, matched, words):
             longer = LONGER_THAN.search(lowered[: lowered.find(matched)]) is not None
             days.append(abs(base - when.replace(tzinfo=None)).days + longer)
     return max(days, default=None)
@@ -380,7 +381,7 @@ def _read_dates(
     activity: list[TreatmentTime] = []
     for matched, _ in search_dates(lowered, languages=["en"], settings=settings) or []:
         matched = matched.strip()
-        if not _is_time_phrase(matched, words):
+        if not _is_time_phrase(matched, words) or _of_an_event(lowered, matched, words):
             continue
         data = parser.get_date_data(matched)
         if data.date_obj is None:
@@ -401,6 +402,16 @@ def _read_dates(
         else:
             found.append(span)
     return activity
+
+
+def _of_an_event(lowered: str, matched: str, words: TimeWords) -> bool:
+    """Whether the date is an occasion's still to come ("before my sister's mayun on Saturday")."""
+    if not words.event_before:
+        return False
+    cues = "|".join(re.escape(cue) for cue in words.event_before)
+    occasion = r"(?:\s+[\w']+){0,4}?\s+(?:on\s+|this\s+|next\s+)?"
+    day = re.escape(re.sub(r"^on\s+", "", matched.strip()))
+    return re.search(rf"(?:^|\s)(?:{cues}){occasion}{day}\b", lowered) is not None
 
 
 def _may_be_today(lowered: str, matched: str, when: datetime, now: datetime) -> bool:
@@ -481,6 +492,7 @@ def load_time_words(path: Path | str | None = None) -> TimeWords:
         past_words=tuple(text_list(data.get("past_words"), "past_words")),
         future_before=tuple(text_list(data.get("future_before"), "future_before")),
         follow_up_openers=tuple(text_list(data.get("follow_up_openers"), "follow_up_openers")),
+        event_before=tuple(text_list(data.get("event_before"), "event_before")),
     )
 
 
