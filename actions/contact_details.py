@@ -24,6 +24,8 @@ MAX_NAME_WORDS = 4
 # A reply longer than a name with its lead-in and a courtesy ("hi, my name is Sana
 # Tariq, thanks") is a message about something else, whatever word it opens with.
 MAX_NAME_REPLY_WORDS = 8
+# Longer when it speaks of a name: "put it under my mum's name please, Rukhsana Bibi".
+MAX_NAMING_REPLY_WORDS = 14
 MAX_NAME_LENGTH = 100
 TOKEN_TRIM = ',;:!?"()[]'
 # Letters (with their accents and vowel marks) joined by ' - or . as in "O'Neill-Brown".
@@ -41,6 +43,7 @@ class ReplyWords:
     name_lead_ins: tuple[tuple[str, ...], ...]
     name_endings: tuple[tuple[str, ...], ...]
     not_name_words: frozenset[str]
+    naming_words: frozenset[str]
     declines: tuple[str, ...]
     stops: tuple[str, ...]
 
@@ -53,6 +56,7 @@ def load_reply_words(path: Path = REPLIES_PATH) -> ReplyWords:
         name_lead_ins=_token_phrases(raw["name_lead_ins"]),
         name_endings=_token_phrases(raw["name_endings"], reverse=True),
         not_name_words=frozenset(word.lower() for word in raw["not_name_words"]),
+        naming_words=frozenset(normalise(word) for word in raw["naming_words"]),
         declines=tuple(normalise(p) for p in raw["declines"]),
         stops=tuple(normalise(p) for p in raw["stops"]),
     )
@@ -101,9 +105,11 @@ def parse_name(text: str, contact: ContactDetails | None = None) -> str | None:
     for start, end in contact.spans if contact else ():
         rest[start:end] = [","] * (end - start)
     rest_text = "".join(rest)
-    if len(normalise(rest_text).split()) > MAX_NAME_REPLY_WORDS:
-        return None
     words = load_reply_words()
+    said = normalise(rest_text).split()
+    naming = not words.naming_words.isdisjoint(said)
+    if len(said) > (MAX_NAMING_REPLY_WORDS if naming else MAX_NAME_REPLY_WORDS):
+        return None
     names = [
         name
         for clause in CLAUSE_BREAK.split(rest_text)

@@ -63,6 +63,8 @@ def test_the_regions_decide_how_a_national_number_is_read():
         ("put me down as Farah Iqbal", "Farah Iqbal"),
         ("Sana Malik pls", "Sana Malik"),
         ("Ann, Jo Smith", "Ann"),
+        # A longer reply that speaks of a name, the name in a clause of its own.
+        ("can you put the booking under my sister's name, Amna Tariq", "Amna Tariq"),
     ],
 )
 def test_names(text, name):
@@ -90,6 +92,7 @@ def test_names(text, name):
         "actually my face has pus and yellow crusts since the treatment",
         "actually my face is swollen",
         "what does microneedling cost",
+        "why do you need my name and what will you do with it",
         "12345",
         "",
     ],
