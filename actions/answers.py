@@ -105,6 +105,7 @@ def parse_yes_no(
         return YES
     others = [m for m in mentions if m.code not in codes]
     cleaned = _opening_answer(normalise(_without_clauses_about(text, others)))
+    cleaned = " ".join(w for w in cleaned.split() if w not in questionnaire.answer_particles)
     numbers = _numbered_choice(cleaned, len(questionnaire.yes_no_options))
     if len(numbers) == 1:
         cleaned = normalise(questionnaire.yes_no_options[numbers[0] - 1])

@@ -49,6 +49,8 @@ class Questionnaire:
     yes_no_options: tuple[str, ...]
     # Words that choose every option of a follow-up ("both", "dono").
     all_options: tuple[str, ...] = ()
+    # Emphatic words left out of an answer before it is read ("bilkul bhi nahi").
+    answer_particles: frozenset[str] = frozenset()
 
     def item_for_slot(self, slot: str) -> Item | None:
         """The item that asks `slot`, whether as its question or its follow-up."""
@@ -99,6 +101,7 @@ def parse_questionnaire(raw: dict) -> Questionnaire:
         },
         yes_no_options=tuple(raw["yes_no_options"]),
         all_options=tuple(phrase.lower() for phrase in raw.get("all_options") or ()),
+        answer_particles=frozenset(word.lower() for word in raw.get("answer_particles") or ()),
     )
 
 

@@ -144,6 +144,7 @@ class TimeWords:
     future_before: tuple[str, ...] = ()
     follow_up_openers: tuple[str, ...] = ()
     event_before: tuple[str, ...] = ()
+    urdu_more_than: tuple[str, ...] = ()
 
 
 def read_treatment_time(text: str, now: datetime, words: TimeWords | None = None) -> Reading:
@@ -334,15 +335,18 @@ def _phrase_time(phrase: Phrase, now: datetime, words: TimeWords) -> TreatmentTi
 
 
 def _roman_urdu_amounts(lowered: str, words: TimeWords) -> str:
-    """ "teen din pehle" -> "3 days ago", for dateparser."""
+    """ "teen din pehle" -> "3 days ago", "ek hafte se zyada ho gaya" -> "more than 1 weeks
+    ago", for dateparser."""
     numbers = "|".join(map(re.escape, words.urdu_numbers)) + r"|\d+"
     units = "|".join(map(re.escape, words.urdu_units))
     ago = "|".join(map(re.escape, words.urdu_ago))
-    pattern = rf"\b({numbers}) ({units}) ({ago})\b"
+    more = "|".join(map(re.escape, words.urdu_more_than)) or r"(?!)"
+    pattern = rf"\b({numbers}) ({units}) (?:({more}) )?({ago})\b"
 
     def english(match: re.Match[str]) -> str:
         number = words.urdu_numbers.get(match.group(1), match.group(1))
-        return f"{number} {words.urdu_units[match.group(2)]} ago"
+        longer = "more than " if match.group(3) else ""
+        return f"{longer}{number} {words.urdu_units[match.group(2)]} ago"
 
     return re.sub(pattern, english, lowered)
 
@@ -480,6 +484,7 @@ def load_time_words(path: Path | str | None = None) -> TimeWords:
         urdu_numbers={str(k): int(v) for k, v in (urdu.get("numbers") or {}).items()},
         urdu_units={str(k): str(v) for k, v in (urdu.get("units") or {}).items()},
         urdu_ago=tuple(text_list(urdu.get("ago"), "roman_urdu.ago")),
+        urdu_more_than=tuple(text_list(urdu.get("more_than"), "roman_urdu.more_than")),
         past_cues=tuple(text_list(data.get("past_cues"), "past_cues")),
         own_treatment_cues=tuple(text_list(data.get("own_treatment_cues"), "own_treatment_cues")),
         future_cues=tuple(text_list(data.get("future_cues"), "future_cues")),
