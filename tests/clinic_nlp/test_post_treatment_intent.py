@@ -136,6 +136,7 @@ def test_other_messages_keep_their_intent(pipeline, text, classified, final):
         # The treatment explains the condition named, or an urgent sign leads: triaged.
         ("my face looks sunburnt since the treatment", "post_treatment_concern"),
         ("I have a cold sore since the treatment", "post_treatment_concern"),
+        ("small scabs on my chin from the session 2 days ago", "post_treatment_concern"),
         ("pus on my cheek since my session and I'm pregnant", "post_treatment_concern"),
         # Time gone by is no treatment: the sunburn is disclosed.
         ("I got sunburnt on holiday, it's been 3 days", "disclose_contraindication"),
