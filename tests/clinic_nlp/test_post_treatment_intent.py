@@ -64,6 +64,8 @@ def test_effects_become_treatment_effect_entities_with_their_status(pipeline):
         "it's been a week and my skin is still peeling",
         "do hafte ho gaye aur chehra abhi bhi laal hai",
         "علاج کو دس دن ہو گئے ہیں اور چہرہ ابھی تک لال ہے",
+        "kal mera session hua tha aur chehra laal hai",
+        "مہینہ ہو گیا ہے علاج کو، گال پر سرخی ہے",
         # Roman Urdu and Urdu script
         "treatment ke baad chehra laal hai, kya ye normal hai?",
         "khoon band nahi ho raha",
