@@ -317,7 +317,9 @@ def test_someone_elses_effects_are_never_expected_and_urgent_only_for_an_urgent_
     theirs = [Finding(f.effect, Status.OTHER_PERSON) for f in findings]
     tier = decide(theirs, days, CONTENT).tier
     signs = {f.effect for f in theirs} & set(OF_KIND[Kind.URGENT])
-    described = {f.effect for f in theirs} - signs
+    # Cues of how an effect is going ("worse", "not going away") describe nothing alone.
+    described = {f.effect for f in theirs if not CONTENT.effects[f.effect].only_with_an_effect}
+    described -= signs
     urgent = any(not CONTENT.effects[s].only_with_an_effect for s in signs) or (
         bool(signs) and bool(described)
     )
