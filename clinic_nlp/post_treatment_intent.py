@@ -9,7 +9,8 @@ the classifier's intent as `classified_intent`) when
 - the message reports an effect of the person's own (not denied, not someone
   else's, not asked about) with a wording placing it after the treatment
   (triage.yml's `after_treatment_cues` and `after_treatment_patterns`) or
-  saying how long ago ("it's been a week": `time_gone_by_patterns`);
+  saying how long ago ("it's been a week": `time_gone_by_patterns`) when it
+  discloses no condition;
 - or it reports an urgent sign, the person's own or someone else's ("it won't
   stop bleeding"), and no contraindication: a cold sore or an infection with no
   word of the treatment is a disclosure before it. A sign that only names a
@@ -63,7 +64,8 @@ class PostTreatmentReportOverride(IntentOverride):
     def __init__(self, config: Dict[str, Any], content: TriageContent | None = None) -> None:
         super().__init__(config)
         content = content or get_triage()
-        self._cues = content.after_treatment_or_time_gone_by
+        self._cues = content.after_treatment
+        self._time_gone_by = content.time_gone_by if content.time_gone_by_patterns else None
         self._urgent = frozenset(
             name
             for name, effect in content.effects.items()
@@ -76,10 +78,20 @@ class PostTreatmentReportOverride(IntentOverride):
         if not effects:
             return False
         text = standard_urdu_letters(message.get(TEXT) or "")
-        if effects & _REPORTED and self._cues.search(text):
+        disclosed = bool(_roles(entities, ENTITY_NAME) & _FLAGGED)
+        if effects & _REPORTED and (self._cues.search(text) or self._gone_by(text, disclosed)):
             return True
         urgent = _roles(entities, TREATMENT_EFFECT_ENTITY, self._urgent)
-        if urgent & (_REPORTED | _SOMEONE_ELSES) and not _roles(entities, ENTITY_NAME) & _FLAGGED:
+        if urgent & (_REPORTED | _SOMEONE_ELSES) and not disclosed:
             return True
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         return intent == UNSURE_INTENT and effects != {Status.NEGATED.value}
+
+    def _gone_by(self, text: str, disclosed: bool) -> bool:
+        # Time gone by says nothing of the treatment: beside a condition it may be the
+        # condition's time ("I had a cold sore, it's been a week"), a disclosure first.
+        return (
+            not disclosed
+            and self._time_gone_by is not None
+            and bool(self._time_gone_by.search(text))
+        )

@@ -82,9 +82,9 @@ class TriageContent:
         return self._any_of(self.after_treatment_patterns)
 
     @cached_property
-    def after_treatment_or_time_gone_by(self) -> re.Pattern[str]:
-        """`after_treatment`, or time gone by ("it's been a week") beside an effect."""
-        return self._any_of((*self.after_treatment_patterns, *self.time_gone_by_patterns))
+    def time_gone_by(self) -> re.Pattern[str]:
+        """Time gone by ("it's been a week"), with no word of the treatment."""
+        return re.compile(rf"\b(?:{'|'.join(self.time_gone_by_patterns)})\b", re.IGNORECASE)
 
     def _any_of(self, patterns: tuple[str, ...]) -> re.Pattern[str]:
         cues = (re.escape(cue) for cue in sorted(self.after_treatment_cues, key=len, reverse=True))

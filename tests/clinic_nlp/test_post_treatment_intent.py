@@ -106,6 +106,8 @@ def test_the_contraindication_of_a_report_is_kept_for_the_handoff(pipeline):
         ("going somewhere hot on holiday after my treatment, is that ok?", "faq", "faq"),
         ("I get cold sores, can I have microneedling?", "faq", "disclose_contraindication"),
         ("I had a cold sore 3 days ago, can I still come in?", "faq", "disclose_contraindication"),
+        # Time gone by beside a condition is the condition's time, not the treatment's.
+        ("I've had a cold sore on my lip, it's been a week", "faq", "disclose_contraindication"),
         ("red after the treatment, can I book another?", "book_consultation", "book_consultation"),
         # A change with no word of the treatment describes the skin in general.
         ("my acne scars look even worse in photos, will it help?", "faq", "faq"),
