@@ -65,7 +65,7 @@ class PostTreatmentReportOverride(IntentOverride):
         super().__init__(config)
         content = content or get_triage()
         self._cues = content.after_treatment
-        self._time_gone_by = content.time_gone_by if content.time_gone_by_patterns else None
+        self._time_gone_by = content.time_gone_by
         self._urgent = frozenset(
             name
             for name, effect in content.effects.items()
@@ -90,8 +90,4 @@ class PostTreatmentReportOverride(IntentOverride):
     def _gone_by(self, text: str, disclosed: bool) -> bool:
         # Time gone by says nothing of the treatment: beside a condition it may be the
         # condition's time ("I had a cold sore, it's been a week"), a disclosure first.
-        return (
-            not disclosed
-            and self._time_gone_by is not None
-            and bool(self._time_gone_by.search(text))
-        )
+        return not disclosed and self._time_gone_by.search(text) is not None

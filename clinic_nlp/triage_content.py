@@ -79,16 +79,15 @@ class TriageContent:
     @cached_property
     def after_treatment(self) -> re.Pattern[str]:
         """Any wording placing a report after the treatment: a cue, or a time since it."""
-        return self._any_of(self.after_treatment_patterns)
+        cues = (re.escape(cue) for cue in sorted(self.after_treatment_cues, key=len, reverse=True))
+        alternatives = "|".join([*cues, *self.after_treatment_patterns])
+        return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
 
     @cached_property
     def time_gone_by(self) -> re.Pattern[str]:
-        """Time gone by ("it's been a week"), with no word of the treatment."""
-        return re.compile(rf"\b(?:{'|'.join(self.time_gone_by_patterns)})\b", re.IGNORECASE)
-
-    def _any_of(self, patterns: tuple[str, ...]) -> re.Pattern[str]:
-        cues = (re.escape(cue) for cue in sorted(self.after_treatment_cues, key=len, reverse=True))
-        alternatives = "|".join([*cues, *patterns])
+        """Time gone by ("it's been a week"), with no word of the treatment; none listed,
+        it matches nothing."""
+        alternatives = "|".join(self.time_gone_by_patterns) or r"(?!)"
         return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
 
 

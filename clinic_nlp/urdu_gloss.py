@@ -58,10 +58,11 @@ class Glossary:
     def gloss(self, words: Sequence[str], index: int) -> str | None:
         """The gloss of `words[index]` where it stands, if it has one."""
         key = gloss_key(words[index])
-        before = gloss_key(words[index - 1]) if index > 0 else ""
-        after = gloss_key(words[index + 1]) if index + 1 < len(words) else ""
-        for entry in self.after_word:
-            if key in entry.words and before in entry.after and after not in entry.not_before:
+        for entry in (e for e in self.after_word if key in e.words):
+            # Only for the few words with such an entry: this runs for every word.
+            before = gloss_key(words[index - 1]) if index > 0 else ""
+            after = gloss_key(words[index + 1]) if index + 1 < len(words) else ""
+            if before in entry.after and after not in entry.not_before:
                 return entry.gloss
         return self.glosses.get(key)
 

@@ -263,6 +263,8 @@ def context_rule(index: int, rule: Any) -> ContextRuleSpec:
         # overlap by its test, which misses a boundary whose whole-sentence reach
         # contains the rule's shorter one ("I heard swelling is normal but mine is
         # swollen shut" stayed hearsay past "but"). One token each side is inside.
+        if max_scope is not None:
+            raise VocabularyError(f"{where}: a boundary reaches one token each side, no max_scope")
         max_scope = 1
     pattern = rule.get("pattern")
     if pattern is not None and not isinstance(pattern, str):

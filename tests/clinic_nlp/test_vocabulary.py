@@ -83,6 +83,12 @@ def test_words_like_no_and_on_stay_words(tmp_path: Path) -> None:
             "terminated_by must name categories",
         ),
         (
+            "codes:\n  x: {source: [s], phrases: [a]}\n"
+            "context:\n  rules: [{literal: b, category: CLAUSE_BOUNDARY, direction: TERMINATE,"
+            " max_scope: 3}]\n",
+            "a boundary reaches one token each side, no max_scope",
+        ),
+        (
             "codes:\n  x: {source: [s], phrases: [a]}\nnot_contraindications: [b, [c]]\n",
             "not_contraindications[1]: a pattern is a list",
         ),
