@@ -281,11 +281,10 @@ def _normal(text: str) -> str:
 
 
 def _rewritten(lowered: str, words: TimeWords) -> str:
-    """Roman Urdu amounts and the `same_as` wordings in the English dateparser reads."""
-    lowered = _roman_urdu_amounts(lowered, words)
+    """The `same_as` wordings and Roman Urdu amounts in the English dateparser reads."""
     for phrase, same in words.same_as.items():
-        lowered = re.sub(rf"\b{re.escape(phrase)}\b", same, lowered)
-    return lowered
+        lowered = re.sub(rf"(?<![\w.]){re.escape(phrase)}(?!\w)", same, lowered)
+    return _roman_urdu_amounts(lowered, words)
 
 
 def _read_phrases(

@@ -30,6 +30,8 @@ from clinic_nlp.urdu_script import standard_urdu_letters, without_vowel_marks
 from clinic_nlp.vocabulary import REPO_ROOT, VocabularyError, read_content, text_list
 
 DEFAULT_PATH = REPO_ROOT / "content" / "urdu_gloss.yml"
+# Shorter stems are mostly other words ("baat" is not "b" + "aat").
+MIN_STEM_LETTERS = 3
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class Glossary:
     glosses: dict[str, str]  # a word's `gloss_key` -> its English gloss
     also_english: frozenset[str]  # Latin-letter words English uses too
     after_word: tuple[GlossAfterWord, ...] = ()
+    endings: tuple[str, ...] = ()  # longest first
+
 
     def roman_urdu_words(self) -> frozenset[str]:
         """The words in Latin letters that only Roman Urdu uses."""
@@ -64,7 +68,15 @@ class Glossary:
             after = gloss_key(words[index + 1]) if index + 1 < len(words) else ""
             if before in entry.after and after not in entry.not_before:
                 return entry.gloss
-        return self.glosses.get(key)
+        return self.glosses.get(key) or self._gloss_of_stem(key)
+
+    def _gloss_of_stem(self, key: str) -> str | None:
+        """The gloss of the word without a plural or oblique ending ("nuqsanat": harm)."""
+        for ending in (e for e in self.endings if key.endswith(e)):
+            stem = key[: -len(ending)]
+            if len(stem) >= MIN_STEM_LETTERS and stem in self.glosses:
+                return self.glosses[stem]
+        return None
 
 
 def gloss_key(word: str) -> str:
@@ -97,7 +109,13 @@ def load_glossary(path: Path | str | None = None) -> Glossary:
     after_word = data.get("after_word") or []
     if not isinstance(after_word, list):
         raise VocabularyError(f"{path}: 'after_word' must be a list")
-    return Glossary(glossary, also_english, tuple(map(_gloss_after_word, after_word)))
+    endings = {gloss_key(e) for e in text_list(data.get("endings"), "endings")}
+    return Glossary(
+        glossary,
+        also_english,
+        tuple(map(_gloss_after_word, after_word)),
+        tuple(sorted(endings, key=len, reverse=True)),
+    )
 
 
 def _gloss_after_word(entry: Any) -> GlossAfterWord:

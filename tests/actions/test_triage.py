@@ -103,6 +103,11 @@ def test_statement(detector: MentionDetector, row: dict[str, Any]):
         ("پرسوں کروایا تھا", 2),
         ("کل علاج ہوا تھا", 1),
         ("کل کروانا ہے", None),  # tomorrow: still to come
+        # half units, rounded down
+        ("it's been a week and a half", 10),
+        ("a week and a half after the treatment", 10),
+        ("dedh hafta ho gaya", 10),
+        ("ڈیڑھ مہینہ ہو گیا", 45),
     ],
 )
 def test_days_since_treatment(text: str, days: int | None):

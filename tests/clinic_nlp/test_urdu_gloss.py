@@ -95,3 +95,18 @@ def test_a_gloss_after_a_word_needs_its_words(tmp_path):
     path = _glossary_file(tmp_path, "gloss:\n  know: [pata]\nafter_word:\n  - gloss: address\n")
     with pytest.raises(VocabularyError, match="'words' and 'after' must list words"):
         load_glossary(path)
+
+
+@pytest.mark.parametrize(
+    ("word", "glossed"),
+    [("nuqsanat", "harm"), ("زخموں", "wound"), ("aankhein", "eyes"), ("baat", "talk")],
+)
+def test_a_plural_without_an_entry_takes_its_stems_gloss(word, glossed):
+    assert load_glossary().gloss([word], 0) == glossed
+
+
+def test_a_stem_shorter_than_three_letters_is_not_looked_up(tmp_path):
+    path = _glossary_file(tmp_path, "gloss:\n  pain: [dard]\n  be: [ba]\nendings: [at, on]\n")
+    glossary = load_glossary(path)
+    assert glossary.gloss(["dardon"], 0) == "pain"
+    assert glossary.gloss(["baat"], 0) is None
