@@ -1,4 +1,4 @@
 """Custom actions for the clinic assistant, served by the Rasa SDK action server.
 
-One module per concern; `rasa run actions --actions actions` imports them all.
+One module per concern; the action server (`python -m actions`, __main__.py) imports them all.
 """

@@ -23,8 +23,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import selected_faq_response
-from clinic_nlp.mentions import Status
-from clinic_nlp.rasa_component import TREATMENT_EFFECT_ENTITY
+from clinic_nlp.mentions import TREATMENT_EFFECT_ENTITY, Status
 from clinic_nlp.treatment_time import SLOT as TREATMENT_TIME_SLOT
 from clinic_nlp.treatment_time import TreatmentTime, elapsed_days, read_treatment_time
 from clinic_nlp.triage_content import REPORTED_STATUSES, Kind, TriageContent, get_triage

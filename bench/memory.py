@@ -13,16 +13,20 @@ from pathlib import Path
 from tests.servers import descendant_pids, process_cmdline
 
 
+# The action server's command lines: this bot's (actions/__main__.py) and the stock bot's.
+ACTION_SERVER_COMMANDS = ("-m actions", "rasa run actions")
+
+
 class Server(Enum):
     """The command line that tells a bot's servers apart."""
 
     RASA = "rasa run"
-    ACTIONS = "rasa run actions"
+    ACTIONS = "actions"
 
     def runs(self, cmdline: str) -> bool:
-        # The Rasa server's command line is a prefix of the action server's.
-        is_actions = Server.ACTIONS.value in cmdline
-        return self.value in cmdline and (self is Server.ACTIONS) == is_actions
+        # The Rasa server's command line is a prefix of the stock action server's.
+        is_actions = any(command in cmdline for command in ACTION_SERVER_COMMANDS)
+        return is_actions if self is Server.ACTIONS else self.value in cmdline and not is_actions
 
 
 def _peak_kib(pid: int) -> int:

@@ -22,8 +22,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_nlp.intent_override import IntentOverride
-from clinic_nlp.mentions import FLAGGING_STATUSES
-from clinic_nlp.rasa_component import TREATMENT_EFFECT_ENTITY
+from clinic_nlp.mentions import FLAGGING_STATUSES, TREATMENT_EFFECT_ENTITY
 from clinic_nlp.triage_content import REPORTED_STATUSES, Kind, TriageContent, get_triage
 
 DISCLOSURE_INTENT = "disclose_contraindication"

@@ -19,8 +19,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_nlp.intent_override import IntentOverride
+from clinic_nlp.mentions import TREATMENT_EFFECT_ENTITY
 from clinic_nlp.post_treatment_intent import POST_TREATMENT_INTENT
-from clinic_nlp.rasa_component import TREATMENT_EFFECT_ENTITY
 
 FAQ_INTENT = "faq"
 

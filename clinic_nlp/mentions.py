@@ -52,6 +52,11 @@ class Status(StrEnum):
 # Staff check anything that may apply to the patient now: a past condition or
 # a "might be" is not ruled out. Only what is clearly not the patient's
 # (denied, someone else's, a what-if) raises nothing.
+# The entities the NLU components (clinic_nlp/rasa_component.py) give the mentions;
+# defined here so that the actions can read them without importing Rasa's NLU.
+ENTITY_NAME = "contraindication"
+TREATMENT_EFFECT_ENTITY = "treatment_effect"
+
 FLAGGING_STATUSES = frozenset(
     {Status.POSITIVE, Status.UNCERTAIN, Status.HISTORICAL, Status.LONG_AGO}
 )

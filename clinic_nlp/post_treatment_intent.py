@@ -30,8 +30,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_nlp.intent_override import IntentOverride
-from clinic_nlp.mentions import FLAGGING_STATUSES, Status
-from clinic_nlp.rasa_component import ENTITY_NAME, TREATMENT_EFFECT_ENTITY
+from clinic_nlp.mentions import ENTITY_NAME, FLAGGING_STATUSES, TREATMENT_EFFECT_ENTITY, Status
 from clinic_nlp.triage_content import REPORTED_STATUSES, Kind, TriageContent, get_triage
 from clinic_nlp.urdu_script import standard_urdu_letters
 

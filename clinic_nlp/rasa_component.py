@@ -39,12 +39,15 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from clinic_nlp.mentions import MentionDetector, get_detector, get_triage_detector
+from clinic_nlp.mentions import (
+    ENTITY_NAME,
+    TREATMENT_EFFECT_ENTITY,
+    MentionDetector,
+    get_detector,
+    get_triage_detector,
+)
 from clinic_nlp.triage_content import load_triage
 from clinic_nlp.vocabulary import Vocabulary, load_vocabulary
-
-ENTITY_NAME = "contraindication"
-TREATMENT_EFFECT_ENTITY = "treatment_effect"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)

@@ -9,7 +9,7 @@ free_port() {
 action_port=$(free_port)
 rasa_port=$(free_port)
 export ACTION_ENDPOINT_URL="http://127.0.0.1:$action_port/webhook"
-SANIC_HOST=127.0.0.1 rasa run actions --actions actions --port "$action_port" >var/actions-shell.log 2>&1 &
+SANIC_HOST=127.0.0.1 python -m actions --port "$action_port" >var/actions-shell.log 2>&1 &
 actions_pid=$!
 trap 'kill "$actions_pid" 2>/dev/null; wait "$actions_pid" 2>/dev/null || true' EXIT
 until curl -sf "http://127.0.0.1:$action_port/health" >/dev/null; do

@@ -208,6 +208,7 @@ def test_report_is_created_with_markers(tmp_path):
             "/repo/.venv/bin/python3 /repo/.venv/bin/rasa run actions --actions actions",
             Server.ACTIONS,
         ),
+        ("/repo/.venv/bin/python -m actions --port 5055", Server.ACTIONS),
     ],
 )
 def test_servers_are_told_apart(cmdline, server):

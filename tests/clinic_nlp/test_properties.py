@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_nlp import MentionDetector
-from clinic_nlp.mentions import Status
-from clinic_nlp.rasa_component import ENTITY_NAME, ContraindicationMentionExtractor
+from clinic_nlp.mentions import ENTITY_NAME, Status
+from clinic_nlp.rasa_component import ContraindicationMentionExtractor
 from clinic_nlp.vocabulary import load_vocabulary
 
 VOCABULARY = load_vocabulary()

@@ -2,7 +2,7 @@
 is logged, and the conversation carries on once the action server is back.
 
 One bot for the module, whose Rasa server calls an action server on a port the
-tests control: a real `rasa run actions` they start and kill, or nothing, or a
+tests control: a real action server (`python -m actions`) they start and kill, or nothing, or a
 stand-in that never answers. (The action server `make run` starts cannot be
 killed: honcho then stops every other process too.)
 """
@@ -10,6 +10,7 @@ killed: honcho then stops every other process too.)
 import os
 import signal
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,8 +56,8 @@ def bot(trained_model: Path, tmp_path_factory, action_port: int) -> Iterator[Run
 @contextmanager
 def action_server(bot: RunningBot, port: int) -> Iterator[subprocess.Popen]:
     """An action server like the bot's own (its command and environment) on `port`."""
-    env = {**process_environ(bot.pids_running("rasa run actions")[-1]), "SANIC_HOST": "127.0.0.1"}
-    command = ["rasa", "run", "actions", "--actions", "actions", "--port", str(port)]
+    env = {**process_environ(bot.pids_running("-m actions")[-1]), "SANIC_HOST": "127.0.0.1"}
+    command = [sys.executable, "-m", "actions", "--port", str(port)]
     with started(command, env, bot.log_path.with_name(f"actions-{port}.log")) as process:
         wait_until_up(f"http://127.0.0.1:{port}/health", process, STARTUP_TIMEOUT_S)
         yield process
