@@ -12,7 +12,6 @@ from pathlib import Path
 
 from tests.servers import descendant_pids, process_cmdline
 
-
 # The action server's command lines: this bot's (actions/__main__.py) and the stock bot's.
 ACTION_SERVER_COMMANDS = ("-m actions", "rasa run actions")
 
