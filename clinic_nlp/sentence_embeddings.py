@@ -16,7 +16,10 @@ aligns sub-word embeddings with Rasa's tokens. Two things differ from it:
 - each word's word pieces are remembered: Rasa asks the (pure Python)
   tokenizer word by word, and the same words come back in every message;
 - in a message in Roman Urdu or Urdu script, the model reads each word that has
-  an English gloss as that gloss (clinic_nlp/urdu_gloss.py), since it knows no Urdu.
+  an English gloss as that gloss (clinic_nlp/urdu_gloss.py), since it knows no Urdu;
+- in training only the examples' text is embedded. Rasa embeds each FAQ example's
+  answer too (its `response`): five times the words of the examples, most of the
+  training time, for features no classifier here reads.
 """
 
 from functools import lru_cache
@@ -31,6 +34,7 @@ from rasa.nlu.featurizers.dense_featurizer.lm_featurizer import LanguageModelFea
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.model_data import ragged_array_to_ndarray
 
 from clinic_nlp.language import detect_language
@@ -43,6 +47,8 @@ from clinic_store.languages import ROMAN_URDU, URDU
 # under the benchmark's varied sentences (and could reach gigabytes).
 EMBEDDING_CACHE_SIZE = 1024
 CACHED_MAX_TOKENS = 32
+# Rasa's batch size in training.
+TRAINING_BATCH_SIZE = 64
 # Distinct words, each a few word pieces: well under a megabyte.
 WORD_PIECE_CACHE_SIZE = 8192
 GLOSSED_LANGUAGES = frozenset({ROMAN_URDU, URDU})
@@ -71,6 +77,15 @@ class PackagedSentenceEmbeddingFeaturizer(LanguageModelFeaturizer):
     def _load_model_metadata(self) -> None:
         self._config = {**self._config, "model_weights": packaged_model_dir()}
         super()._load_model_metadata()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Embeds the training examples' text (Rasa's loop, for the text only)."""
+        examples = [example for example in training_data.training_examples if example.get(TEXT)]
+        for start in range(0, len(examples), TRAINING_BATCH_SIZE):
+            batch = examples[start : start + TRAINING_BATCH_SIZE]
+            for doc, example in zip(self._get_docs_for_batch(batch, TEXT), batch, strict=True):
+                self._set_lm_features(doc, example, TEXT)
+        return training_data
 
     def _load_model_instance(self) -> None:
         super()._load_model_instance()
