@@ -79,7 +79,7 @@ def test_the_web_chat_reaches_the_bot_through_the_load_balancer(production):
 
 
 def test_every_rasa_process_runs_without_telemetry(production):
-    pids = production.pids_running("rasa run")
+    pids = production.pids_running("rasa run") + production.pids_running("-m actions")
     assert len(pids) == 4  # two servers, two action servers
     assert {process_environ(pid).get("RASA_TELEMETRY_ENABLED") for pid in pids} == {"false"}
 
