@@ -54,7 +54,6 @@ class Glossary:
     after_word: tuple[GlossAfterWord, ...] = ()
     endings: tuple[str, ...] = ()  # longest first
 
-
     def roman_urdu_words(self) -> frozenset[str]:
         """The words in Latin letters that only Roman Urdu uses."""
         return frozenset(w for w in self.glosses if w.isascii() and w not in self.also_english)
