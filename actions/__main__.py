@@ -10,10 +10,14 @@ action uses (they need spaCy's tokenizer rules and medspaCy's ConText only).
 import sys
 
 
+def without_tensorflow() -> None:
+    """Make thinc's optional `import tensorflow` an ImportError, as if it were not installed."""
+    sys.modules["tensorflow"] = None  # type: ignore[assignment]
+
+
 def main() -> None:
     """Run rasa_sdk's action server on the `actions` package with the command line's options."""
-    # An ImportError for thinc's optional `import tensorflow`, as if it were not installed.
-    sys.modules["tensorflow"] = None  # type: ignore[assignment]
+    without_tensorflow()
     from rasa_sdk.__main__ import main_from_args
     from rasa_sdk.endpoint import create_argument_parser
 

@@ -10,8 +10,8 @@ from tests.servers import REPO_ROOT
 # What rasa_sdk does at start-up (imports every module of the package), where
 # actions/__main__.py runs it: TensorFlow cannot be imported.
 REGISTER_ALL = """
-import sys
-sys.modules["tensorflow"] = None
+from actions.__main__ import without_tensorflow
+without_tensorflow()
 from rasa_sdk.executor import ActionExecutor
 executor = ActionExecutor()
 executor.register_package("actions")
